@@ -1,0 +1,233 @@
+"""Where the graph lives: one interface over an embedded Oxigraph store, on disk or in memory.
+
+A store on disk is a directory managed in generations: ``PATH`` is a symbolic link to
+``PATH.generations/<id>``; a build fills a new generation and swaps the link in one
+``rename``, so readers see the old graph or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from platformdirs import user_data_dir
+
+MEMORY = ":memory:"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES = {XSD + t for t in (
+    "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+    "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+)}
+
+
+class StoreError(Exception):
+    """The store could not be opened, read or written."""
+
+
+def default_location() -> Path:
+    """``$AIKG_HOME/store`` if AIKG_HOME is set, else ``store`` in the XDG data directory."""
+    home = os.environ.get("AIKG_HOME")
+    return Path(home) / "store" if home else Path(user_data_dir("aikg")) / "store"
+
+
+def resolve_location(location: str | os.PathLike[str] | None) -> str | Path:
+    """The store location a user meant: ``:memory:``, a path, or the default path."""
+    if location is None or str(location) == "":
+        env = os.environ.get("AIKG_STORE")
+        return resolve_location(env) if env else default_location()
+    if str(location) == MEMORY:
+        return MEMORY
+    return Path(location).expanduser()
+
+
+class Store:
+    """A quad store that answers SPARQL 1.1; the default graph of a query is the union of all graphs."""
+
+    def __init__(self, engine: ox.Store, location: str | Path, read_only: bool = False) -> None:
+        self._engine = engine
+        self.location = location
+        self.read_only = read_only
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query natively; without a dataset the default graph is the union of all graphs.
+
+        Raises SyntaxError for a query that does not parse.
+        """
+        kwargs: dict[str, Any] = {"base_iri": base_iri}
+        if default_graph is not None or named_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
+            if named_graphs is not None:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            return self._engine.query(sparql, **kwargs)
+        except OSError as exc:
+            raise StoreError(f"{self.location}: {exc}") from exc
+
+    def select(self, sparql: str, **dataset: Any) -> list[dict[str, Any]]:
+        """Run a SELECT query and return one dict per row, RDF terms turned into Python values."""
+        result = self.query(sparql, **dataset)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: to_python(row[n]) for n in names if row[n] is not None} for row in result]
+
+    def ask(self, sparql: str, **dataset: Any) -> bool:
+        """Run an ASK query."""
+        return bool(self.query(sparql, **dataset))
+
+    def graphs(self) -> list[str]:
+        """The names of the named graphs, sorted."""
+        return sorted(g.value for g in self._engine.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad, or those of one named graph."""
+        name = ox.NamedNode(graph) if graph else None
+        return self._engine.quads_for_pattern(None, None, None, name)
+
+    def __len__(self) -> int:
+        return len(self._engine)
+
+    def dump(self, output: Any, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Serialise the dataset (quad formats) or one graph (triple formats) to a path or binary file."""
+        if graph is not None:
+            self._engine.dump(output, fmt, from_graph=ox.NamedNode(graph))
+        elif fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            self._engine.dump(output, fmt)
+        else:
+            self._engine.dump(output, fmt, from_graph=ox.DefaultGraph())
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update in one transaction. Raises SyntaxError for a bad update."""
+        self._writable()
+        self._engine.update(sparql, base_iri=base_iri)
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction."""
+        self._writable()
+        self._engine.extend(quads)
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add many quads fast, without holding them all in memory (not transactional)."""
+        self._writable()
+        self._engine.bulk_extend(quads)
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace the contents of one named graph."""
+        self._writable()
+        self._engine.remove_graph(ox.NamedNode(graph))
+        self._engine.extend(quads)
+
+    def flush(self) -> None:
+        """Make every write durable on disk."""
+        if self.location != MEMORY and not self.read_only:
+            self._engine.flush()
+
+    def close(self) -> None:
+        """Release the store; further calls fail."""
+        self.flush()
+        self._engine = None  # type: ignore[assignment]
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.location}: opened read-only")
+
+
+def open_store(location: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
+    """Open the store at ``location`` (a path, ``:memory:``, or None for the default path).
+
+    A path that another process holds read-write is opened read-only instead.
+    """
+    where = resolve_location(location)
+    if where == MEMORY:
+        return Store(ox.Store(), MEMORY)
+    path = Path(where)
+    if not path.exists():
+        raise StoreError(f"{path}: no store here yet; run `aikg build` first")
+    if read_only:
+        return Store(_open_read_only(path), path, read_only=True)
+    try:
+        return Store(ox.Store(str(path)), path)
+    except OSError as exc:
+        if "lock" not in str(exc).lower():
+            raise StoreError(f"{path}: {exc}") from exc
+        return Store(_open_read_only(path), path, read_only=True)
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"{path}: {exc}") from exc
+
+
+class Generation:
+    """A new store directory beside the live one; :meth:`commit` swaps it in atomically."""
+
+    def __init__(self, live: Path) -> None:
+        self.live = live
+        self.root = live.parent / f"{live.name}.generations"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.path = self.root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+        self.store = Store(ox.Store(str(self.path)), self.path)
+
+    def commit(self) -> None:
+        """Flush the new generation and point the live link at it; generations before the previous one go."""
+        self.store.close()
+        if self.live.exists() and not self.live.is_symlink():
+            # A plain directory from an earlier layout becomes a generation so it can be swapped out.
+            self.live.rename(self.root / "adopted")
+        link = self.live.parent / f".{self.live.name}.link-{os.getpid()}"
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(self.path.relative_to(self.live.parent))
+        os.replace(link, self.live)
+        self._remove_old()
+
+    def abandon(self) -> None:
+        """Throw the new generation away; the live store is untouched."""
+        self.store._engine = None  # type: ignore[assignment]
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def _remove_old(self, keep: int = 2) -> None:
+        # The previous generation stays: a server may still be reading it until it reopens.
+        generations = sorted(self.root.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in generations[keep:]:
+            if old != self.path:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def to_python(term: Any) -> Any:
+    """An RDF term as a plain Python value: IRIs and strings as str, numbers as int or Decimal."""
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt in _INTEGER_TYPES:
+            return int(term.value)
+        if dt == XSD + "decimal":
+            return Decimal(term.value)
+        if dt in (XSD + "double", XSD + "float"):
+            return float(term.value)
+        if dt == XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+    return str(term)
