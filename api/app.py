@@ -1,0 +1,131 @@
+"""The HTTP service: ``create_app`` wires the SPARQL endpoint, the REST API and the query page."""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api import errors, funding, query_page, rest_entities, sources, sparql_protocol, supply
+from api.errors import ProtocolError
+from api.workers import InlineExecutor, WorkerPool
+from graph.store import MEMORY, open_store, resolve_location
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """What an operator may set; every field has an environment variable (see :meth:`from_env`)."""
+
+    token: str | None = None
+    """Bearer token that allows SPARQL Update (``AIKG_TOKEN``); without one the server is read-only."""
+    deadline: float = 30.0
+    """Seconds a query may run before it is stopped (``AIKG_DEADLINE``)."""
+    allow: tuple[str, ...] = ()
+    """IRI prefixes SERVICE, LOAD and FROM may reach (``AIKG_ALLOW``, space-separated; ``*`` for all)."""
+    max_body_bytes: int = 1_000_000
+    """Largest request body accepted (``AIKG_MAX_BODY``)."""
+    max_result_bytes: int = 50_000_000
+    """Largest serialised result returned (``AIKG_MAX_RESULT``)."""
+    workers: int = 2
+    """Query worker processes (``AIKG_WORKERS``)."""
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> "ServiceConfig":
+        """Settings from ``AIKG_*`` environment variables; keyword arguments that are not None win."""
+        env = os.environ
+        values: dict[str, object] = {
+            "token": env.get("AIKG_TOKEN") or None,
+            "deadline": float(env.get("AIKG_DEADLINE", cls.deadline)),
+            "allow": tuple(env.get("AIKG_ALLOW", "").split()),
+            "max_body_bytes": int(env.get("AIKG_MAX_BODY", cls.max_body_bytes)),
+            "max_result_bytes": int(env.get("AIKG_MAX_RESULT", cls.max_result_bytes)),
+            "workers": int(env.get("AIKG_WORKERS", cls.workers)),
+        }
+        values.update({k: (tuple(v) if k == "allow" else v) for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def authorize(self, header: str | None) -> None:
+        """Raise ProtocolError unless ``header`` carries the update token (403 read-only, 401 wrong)."""
+        if not self.token:
+            raise ProtocolError(403, "this server is read-only: updates need AIKG_TOKEN set when it starts")
+        scheme, _, given = (header or "").partition(" ")
+        if scheme.lower() != "bearer" or not given:
+            raise ProtocolError(401, "updates need the header Authorization: Bearer <token>", authenticate=True)
+        if not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            raise ProtocolError(401, "the bearer token is wrong", authenticate=True)
+
+
+def create_app(store_location: str | os.PathLike[str] | None = None, config: ServiceConfig | None = None) -> FastAPI:
+    """The FastAPI app over the store at ``store_location`` (a path, ``:memory:``, or the default)."""
+    config = config or ServiceConfig.from_env()
+    location = resolve_location(store_location)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if location == MEMORY:
+            app.state.executor = InlineExecutor(open_store(MEMORY))
+        else:
+            open_store(location, read_only=True).close()  # fail now, with the store's message, if it is missing
+            app.state.executor = WorkerPool(location, size=config.workers)
+        await app.state.executor.start()
+        try:
+            yield
+        finally:
+            await app.state.executor.close()
+
+    app = FastAPI(
+        title="aikg",
+        summary="The knowledge graph of AI infrastructure: SPARQL 1.1 and REST.",
+        description=(
+            "Who funds, lends to, supplies, owns and builds AI compute. Query it with SPARQL 1.1 at "
+            "`/sparql` (open it in a browser for the query page) or read it through the REST endpoints. "
+            "JSON by default; RDF by content negotiation where it makes sense."
+        ),
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.config = config
+    app.state.location = str(location)
+    errors.install(app)
+    for module in (sparql_protocol, query_page, rest_entities, funding, supply, sources):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/health", tags=["service"], summary="Liveness and store status",
+             responses={200: {"content": {"application/json": {"example": {"status": "ok", "quads": 1234}}}}})
+    async def health() -> dict[str, object]:
+        """``ok`` with the number of quads once a worker can read the store."""
+        quads = await app.state.executor.read(_count, deadline=config.deadline)
+        return {"status": "ok", "quads": quads, "store": app.state.location, "read_only": config.token is None}
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for ``uvicorn --factory api.app:app_from_env``: the store is ``AIKG_STORE`` or the default."""
+    return create_app(os.environ.get("AIKG_STORE"))
+
+
+def serve(
+    store_location: str | os.PathLike[str] | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    config: ServiceConfig | None = None,
+) -> None:
+    """Run the service under uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(store_location, config), host=host, port=port, log_level="info")
+
+
+def _count(store) -> int:  # type: ignore[no-untyped-def]
+    return len(store)

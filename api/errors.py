@@ -1,0 +1,66 @@
+"""Every failure as an HTTP answer with a message that names the parameter or the rule broken.
+
+``/sparql`` answers errors in ``text/plain`` (what SPARQL clients print); the REST API in
+JSON, ``{"detail": ...}``, as FastAPI does for its own 422s.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+
+from api.negotiation import NotAcceptable
+from api.workers import DeadlineExceeded
+from graph.query_guard import GuardError
+from graph.store import StoreError
+
+
+class ProtocolError(Exception):
+    """An HTTP error with its status, message and optional headers."""
+
+    def __init__(self, status: int, message: str, *, allow: str | None = None, authenticate: bool = False) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers: dict[str, str] = {}
+        if allow:
+            self.headers["Allow"] = allow
+        if authenticate:
+            self.headers["WWW-Authenticate"] = 'Bearer realm="aikg"'
+
+    def __reduce__(self):  # raised in query workers too; keep status and headers across the pipe
+        return (ProtocolError, (self.status, str(self)), {"headers": self.headers})
+
+
+class ResultTooLarge(ValueError):
+    """A serialised result passed the server's size limit."""
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn our exceptions into answers."""
+    statuses: dict[type[BaseException], int] = {
+        GuardError: 400, SyntaxError: 400, NotAcceptable: 406, ResultTooLarge: 413,
+        DeadlineExceeded: 503, StoreError: 503,
+    }
+    for exc_type, status in statuses.items():
+        app.add_exception_handler(exc_type, _handler(status))
+    app.add_exception_handler(ProtocolError, _protocol_error)
+
+
+def answer(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """An error answer in the style of the path: plain text under /sparql, JSON elsewhere."""
+    if request.url.path.startswith("/sparql"):
+        return PlainTextResponse(message + "\n", status_code=status, headers=headers)
+    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+def _handler(status: int):
+    async def handle(request: Request, exc: Exception) -> Response:
+        prefix = "SPARQL syntax error: " if isinstance(exc, SyntaxError) else ""
+        return answer(request, status, prefix + str(exc))
+
+    return handle
+
+
+async def _protocol_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProtocolError)
+    return answer(request, exc.status, str(exc), exc.headers)

@@ -1,0 +1,114 @@
+"""``GET /funding``: funding rounds with amounts, lead, arranger, status and sources, and their totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from api.reading import read
+from graph.cards import describe_event
+from graph.store import Store
+from ontology import ID, sparql_prologue
+
+router = APIRouter(tags=["funding"])
+
+Instrument = Literal["Equity", "Debt", "SecuredBond", "Loan"]
+Status = Literal["Reported", "InNegotiation", "Completed"]
+
+
+def rounds(
+    store: Store,
+    recipient: str | None = None,
+    investor: str | None = None,
+    instrument: str | None = None,
+    status: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[str, Any]:
+    """The rounds that match every filter, largest first, with USD totals by instrument and by status."""
+    filters = []
+    if recipient:
+        filters.append(f"?round aik:recipient <{ID}{recipient}> .")
+    if investor:
+        filters.append(f"{{ ?round aik:investor <{ID}{investor}> }} UNION {{ ?round aik:leadInvestor <{ID}{investor}> }}")
+    if instrument:
+        filters.append(f"?round aik:instrument aik:{instrument} .")
+    if status:
+        filters.append(f"?round aik:status aik:{status} .")
+    # A round dated only by month or year counts if any part of its period falls in the range.
+    if since:
+        filters.append(f'?round aik:dateEnd ?end FILTER(?end >= "{since.isoformat()}"^^xsd:date)')
+    if until:
+        filters.append(f'?round aik:dateStart ?start FILTER(?start <= "{until.isoformat()}"^^xsd:date)')
+    found = store.select(
+        sparql_prologue()
+        + f"SELECT DISTINCT ?round WHERE {{ ?round a aik:FundingRound . {' '.join(filters)} }}"
+    )
+    items = [_round(describe_event(store, row["round"])) for row in found]
+    items.sort(key=lambda r: (-(r["amount_usd"] or 0), r["id"]))
+    by_instrument: dict[str, Decimal] = defaultdict(Decimal)
+    by_status: dict[str, Decimal] = defaultdict(Decimal)
+    for item in items:
+        usd = Decimal(str(item["amount_usd"] or 0))
+        for name in item["instruments"] or ["unspecified"]:
+            # A round in several instruments is counted once, under each, and flagged as such.
+            by_instrument[name] += usd
+        by_status[item["status"] or "unspecified"] += usd
+    return {
+        "filters": {"recipient": recipient, "investor": investor, "instrument": instrument, "status": status,
+                    "since": since.isoformat() if since else None, "until": until.isoformat() if until else None},
+        "count": len(items),
+        "rounds": items,
+        "totals": {
+            "usd": _plain(sum((Decimal(str(i["amount_usd"] or 0)) for i in items), Decimal(0))),
+            "by_instrument": {k: _plain(v) for k, v in sorted(by_instrument.items())},
+            "by_status": {k: _plain(v) for k, v in sorted(by_status.items())},
+        },
+    }
+
+
+@router.get(
+    "/funding",
+    summary="Funding rounds and their totals",
+    responses={200: {"content": {"application/json": {"example": {
+        "filters": {"recipient": "xai"}, "count": 1,
+        "rounds": [{"id": "xai-2025-debt-12b", "recipient": {"slug": "xai", "name": "xAI"}, "amount_usd": 12000000000,
+                    "amounts": [{"value": 12000000000, "currency": "USD"}], "instruments": ["Debt"],
+                    "status": "InNegotiation", "lead": [], "investors": [], "arrangers": [],
+                    "date": "2025-07", "sources": []}],
+        "totals": {"usd": 12000000000, "by_instrument": {"Debt": 12000000000}, "by_status": {"InNegotiation": 12000000000}},
+    }}}}},
+)
+async def get_funding(
+    request: Request,
+    recipient: str | None = Query(None, description="Slug of the entity funded", examples=["xai"], pattern=r"^[a-z0-9-]+$"),
+    investor: str | None = Query(None, description="Slug of an investor or lead investor", examples=["valor-equity-partners"],
+                                 pattern=r"^[a-z0-9-]+$"),
+    instrument: Instrument | None = Query(None, description="Equity, Debt, SecuredBond or Loan"),
+    status: Status | None = Query(None, description="Reported, InNegotiation or Completed"),
+    since: dt.date | None = Query(None, description="Rounds dated on or after (YYYY-MM-DD)", examples=["2025-01-01"]),
+    until: dt.date | None = Query(None, description="Rounds dated on or before (YYYY-MM-DD)", examples=["2025-12-31"]),
+) -> dict[str, Any]:
+    """Each round with its amounts as reported (USD, JPY) and in USD, lead, arranger, status and sources."""
+    return await read(request, rounds, recipient, investor, instrument, status, since, until)
+
+
+def _round(event: dict[str, Any]) -> dict[str, Any]:
+    people = event["participants"]
+    recipient = (people.get("recipient") or [None])[0]
+    return {
+        "id": event["id"], "iri": event["iri"], "label": event["label"], "recipient": recipient,
+        "amount_usd": event.get("amount_usd"), "amounts": event["amounts"], "instruments": event["instruments"],
+        "status": event.get("status"), "lead": people.get("leadInvestor", []), "investors": people.get("investor", []),
+        "arrangers": people.get("arranger", []), "for_assets": people.get("forAsset", []),
+        "date": event.get("date"), "purpose": event.get("purpose"), "sources": event["sources"],
+        "reported_by": event["reported_by"],
+    }
+
+
+def _plain(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)

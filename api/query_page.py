@@ -1,0 +1,87 @@
+"""The query page: ``/sparql`` in a browser. An editor, example queries in our vocabulary, a results table.
+
+Everything it needs is served by the app from ``api/static`` (no CDN), so it works offline.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from ontology import PREFIXES
+
+router = APIRouter(tags=["query page"])
+PAGE = Path(__file__).resolve().parent / "static" / "query.html"
+
+EXAMPLES: dict[str, str] = {
+    "Money into xAI, by instrument": """SELECT ?instrument (SUM(?usd) AS ?total_usd) (COUNT(?round) AS ?rounds)
+WHERE {
+  ?round a aik:FundingRound ;
+         aik:recipient id:xai ;
+         aik:amountUSD ?usd .
+  OPTIONAL { ?round aik:instrument ?instrument }
+}
+GROUP BY ?instrument
+ORDER BY DESC(?total_usd)""",
+    "Colossus GPU counts over time": """SELECT ?asset ?gpus ?date ?phase ?source
+WHERE {
+  GRAPH ?source {
+    ?obs a aik:CapacityObservation ;
+         aik:asset ?asset ;
+         aik:gpuCount ?gpus .
+    OPTIONAL { ?obs aik:date ?date }
+    OPTIONAL { ?obs aik:phase ?phase }
+  }
+  FILTER(?asset IN (id:colossus, id:colossus-2))
+}
+ORDER BY ?asset ?date""",
+    "Everything one source reported": """SELECT ?subject ?predicate ?object
+WHERE {
+  GRAPH <https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b> {
+    ?subject ?predicate ?object
+  }
+}
+LIMIT 200""",
+    "Paths between two people (up to three hops)": """SELECT DISTINCT ?p1 ?middle ?p2 ?end
+WHERE {
+  VALUES (?start ?end) { (id:antonio-gracias id:elon-musk) }
+  { ?start ?p1 ?end . BIND("" AS ?middle) BIND("" AS ?p2) }
+  UNION
+  { ?start ?p1 ?middle . ?middle ?p2 ?end .
+    FILTER(isIRI(?middle) && STRSTARTS(STR(?middle), STR(id:))) }
+  UNION
+  { ?middle ?p1 ?start . ?middle ?p2 ?end .
+    FILTER(isIRI(?middle) && STRSTARTS(STR(?middle), STR(id:))) }
+}""",
+    "Who funds xAI (derived shortcut edges)": """SELECT ?investor ?name
+WHERE {
+  id:xai aik:fundedBy ?investor .
+  ?investor rdfs:label ?name FILTER(LANG(?name) = "en")
+}""",
+}
+
+
+def render(request: Request) -> HTMLResponse:
+    """The page, with the examples and prefixes filled in (and ``?query=`` if one was given)."""
+    settings = {
+        "endpoint": "/sparql",
+        "examples": EXAMPLES,
+        "prefixes": PREFIXES,
+        "query": request.query_params.get("query") or "",
+    }
+    # The settings go into a JSON script block; escaping "<" keeps a query from closing the tag.
+    data = json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c")
+    page = PAGE.read_text(encoding="utf-8").replace("{{settings}}", data)
+    page = page.replace("{{prefix_lines}}", html.escape("\n".join(f"PREFIX {p}: <{i}>" for p, i in PREFIXES.items())))
+    return HTMLResponse(page, headers={"Vary": "Accept"})
+
+
+@router.get("/query", summary="The query page (same as /sparql in a browser)", response_class=HTMLResponse,
+            responses={200: {"content": {"text/html": {"example": "<!doctype html>..."}}}})
+async def query_page(request: Request) -> HTMLResponse:
+    """An editor with example queries and a results table; it works with no internet."""
+    return render(request)

@@ -1,0 +1,103 @@
+"""``GET /sources`` and ``/sources/{slug}``: the documents the graph is built from and what each reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Path, Query, Request
+
+from api.errors import ProtocolError
+from api.reading import read
+from graph.cards import describe_event, local, slug_of
+from graph.store import Store
+from ontology import ID, SOURCE, sparql_prologue
+
+router = APIRouter(tags=["sources"])
+
+
+def documents(store: Store, limit: int, offset: int) -> dict[str, Any]:
+    """Every source document: those with their own graph (facts) and those only cited."""
+    rows = store.select(
+        sparql_prologue()
+        + """SELECT ?doc (SAMPLE(?title) AS ?t) (SAMPLE(?pub) AS ?p) (SAMPLE(?date) AS ?d) (SAMPLE(?lang) AS ?l)
+                    (SAMPLE(?n) AS ?facts)
+        WHERE {
+          ?doc a aik:SourceDocument .
+          OPTIONAL { ?doc rdfs:label ?title }
+          OPTIONAL { ?doc schema:publisher/rdfs:label ?pub FILTER(LANG(?pub) = "en") }
+          OPTIONAL { ?doc schema:datePublished ?date }
+          OPTIONAL { ?doc schema:inLanguage ?lang }
+          OPTIONAL { { SELECT ?doc (COUNT(*) AS ?n) WHERE { GRAPH ?doc { ?s ?pp ?o } } GROUP BY ?doc } }
+        } GROUP BY ?doc ORDER BY ?doc"""
+    )
+    items = [_summary(r) for r in rows]
+    return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset : offset + limit]}
+
+
+def document(store: Store, slug: str) -> dict[str, Any]:
+    """One document: what it is, what it cites, the events and relations it reported."""
+    iri = str(SOURCE) + slug
+    summary = [r for r in documents(store, 10**9, 0)["items"] if r["iri"] == iri]
+    if not summary:
+        raise ProtocolError(404, f"slug: no source {slug!r}; GET /sources lists them")
+    cites = store.select(sparql_prologue() + f"SELECT DISTINCT ?c WHERE {{ <{iri}> schema:citation ?c }} ORDER BY ?c")
+    events = store.select(
+        sparql_prologue() + f"SELECT DISTINCT ?e WHERE {{ GRAPH <{iri}> {{ ?e prov:wasDerivedFrom <{iri}> }} }} ORDER BY ?e"
+    )
+    relations = store.select(
+        sparql_prologue()
+        + f"""SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }}
+            FILTER(STRSTARTS(STR(?s), "{ID}") && STRSTARTS(STR(?o), "{ID}") && !CONTAINS(STR(?o), "#"))
+            FILTER NOT EXISTS {{ GRAPH <{iri}> {{ ?s prov:wasDerivedFrom ?any }} }} }} ORDER BY ?s ?p ?o"""
+    )
+    reported_by = store.select(
+        sparql_prologue() + f"SELECT DISTINCT ?e WHERE {{ ?e aik:reportedBy <{iri}> }} ORDER BY ?e"
+    )
+    return {
+        **summary[0],
+        "cites": [c["c"] for c in cites],
+        "events": [describe_event(store, e["e"]) for e in events],
+        "relations": [{"subject": slug_of(r["s"]), "predicate": local(r["p"]), "object": slug_of(r["o"])} for r in relations],
+        "cited_for": [slug_of(e["e"]) for e in reported_by],
+    }
+
+
+@router.get(
+    "/sources",
+    summary="The source documents",
+    responses={200: {"content": {"application/json": {"example": {"total": 1, "limit": 50, "offset": 0, "items": [{
+        "slug": "fastview-2025-07-xai-raises-12b", "iri": "https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b",
+        "title": "「AIの波に乗り遅れるな!」…", "publisher": "fastview", "published": "2025-07", "language": "ja",
+        "facts": 180}]}}}}},
+)
+async def list_sources(
+    request: Request,
+    limit: int = Query(50, ge=1, le=500, description="Items per page"),
+    offset: int = Query(0, ge=0, description="Items to skip"),
+) -> dict[str, Any]:
+    """Each document with its title, publisher, date, language and how many triples its graph holds."""
+    return await read(request, documents, limit, offset)
+
+
+@router.get(
+    "/sources/{slug}",
+    summary="One source document and the facts it reported",
+    responses={
+        200: {"content": {"application/json": {"example": {
+            "slug": "fastview-2025-07-xai-raises-12b", "title": "…", "cites": [], "events": [], "relations": [],
+            "cited_for": []}}}},
+        404: {"description": "Unknown source"},
+    },
+)
+async def get_source(
+    request: Request,
+    slug: str = Path(description="The source's slug", examples=["fastview-2025-07-xai-raises-12b"], pattern=r"^[a-z0-9-]+$"),
+) -> dict[str, Any]:
+    """Its metadata, the documents it cites, and the events and relations it reported."""
+    return await read(request, document, slug)
+
+
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    return {"slug": row["doc"][len(str(SOURCE)):] if row["doc"].startswith(str(SOURCE)) else row["doc"],
+            "iri": row["doc"], "title": row.get("t"), "publisher": row.get("p"), "published": row.get("d"),
+            "language": row.get("l"), "facts": row.get("facts", 0)}

@@ -1,0 +1,231 @@
+"""Run store work under a deadline in worker processes that can be killed.
+
+pyoxigraph cannot interrupt a running query from inside the process, so every read runs in
+one of a small pool of worker processes, each holding the store open read-only. A request
+past its deadline kills its worker and a fresh one takes its place; the other workers keep
+answering. Writes (SPARQL Update) are exclusive: the pool waits for running reads, every
+worker closes the store, one worker opens it read-write, applies the update and closes it,
+and readers reopen on their next task. A worker also reopens when a build swaps in a new
+generation of the store (the store path then resolves to a new directory).
+
+Tradeoffs: each worker costs a process and its own caches (labels, the networkx projection),
+a killed query loses its worker's warm caches, and an update waits for the reads in flight
+(at most one deadline). An in-memory store cannot be shared between processes, so it is
+served by :class:`InlineExecutor`, in-process and without a deadline (for tests and demos).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import os
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import anyio.to_thread
+
+from graph.store import MEMORY, Store, StoreError, open_store
+
+Task = Callable[..., Any]
+"""A picklable top-level function ``task(store, *args)``; its result must be picklable."""
+
+
+class DeadlineExceeded(TimeoutError):
+    """A request ran past its deadline; its worker was stopped."""
+
+
+def store_cache(store: Store) -> dict[str, Any]:
+    """A dict that lives as long as this opened store; indexes derived from the graph go here."""
+    return store.__dict__.setdefault("_api_cache", {})
+
+
+class InlineExecutor:
+    """Runs tasks in this process on one open store, with no deadline (in-memory stores)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = asyncio.Lock()
+
+    async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
+        return await anyio.to_thread.run_sync(task, self.store, *args)
+
+    async def write(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
+        async with self._lock:
+            try:
+                return await anyio.to_thread.run_sync(task, self.store, *args)
+            finally:
+                store_cache(self.store).clear()
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+@dataclass
+class _Worker:
+    process: mp.process.BaseProcess
+    conn: Connection
+
+
+class WorkerPool:
+    """A pool of worker processes over a store on disk; see the module docstring."""
+
+    def __init__(self, location: str | os.PathLike[str], size: int = 2) -> None:
+        if str(location) == MEMORY:
+            raise ValueError("a worker pool needs a store on disk; use InlineExecutor for :memory:")
+        self.location = str(location)
+        self.size = max(1, size)
+        self._ctx = mp.get_context("spawn")  # fork would copy the server's threads and locks
+        self._generation = self._ctx.Value("q", 0)
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._open_gate = asyncio.Event()
+        self._write_lock = asyncio.Lock()
+        self._workers: list[_Worker] = []
+
+    async def start(self) -> None:
+        """Start the workers and wait until each can answer."""
+        for _ in range(self.size):
+            worker = self._spawn()
+            self._workers.append(worker)
+        for worker in self._workers:
+            await anyio.to_thread.run_sync(self._ping, worker)
+            self._idle.put_nowait(worker)
+        self._open_gate.set()
+
+    async def close(self) -> None:
+        """Stop every worker."""
+        for worker in self._workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+        for worker in self._workers:
+            await anyio.to_thread.run_sync(worker.process.join, 2)
+            if worker.process.is_alive():
+                worker.process.kill()
+        self._workers.clear()
+
+    async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
+        """Run ``task(store, *args)`` in a worker; raise DeadlineExceeded after ``deadline`` seconds."""
+        await self._open_gate.wait()
+        worker = await self._idle.get()
+        try:
+            return await self._run(worker, "read", task, args, deadline)
+        finally:
+            self._release(worker)
+
+    async def write(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
+        """Run ``task(store, *args)`` with the store opened read-write, while no read runs."""
+        async with self._write_lock:
+            self._open_gate.clear()
+            held = [await self._idle.get() for _ in range(self.size)]
+            try:
+                for worker in held[1:]:
+                    await self._run(worker, "close", None, (), 10)
+                return await self._run(held[0], "write", task, args, deadline)
+            finally:
+                with self._generation.get_lock():
+                    self._generation.value += 1
+                for worker in held:
+                    self._release(worker)
+                self._open_gate.set()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(
+            target=_serve, args=(self.location, child, self._generation), daemon=True, name="aikg-query-worker"
+        )
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _ping(self, worker: _Worker) -> None:
+        worker.conn.send(("ping", None, ()))
+        if not worker.conn.poll(60):
+            raise StoreError("a query worker did not start within 60 s")
+        status, value = worker.conn.recv()
+        if status != "ok":
+            raise value
+
+    def _release(self, worker: _Worker) -> None:
+        if not worker.process.is_alive():
+            worker = self._replace(worker)
+        self._idle.put_nowait(worker)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        worker.conn.close()
+        # Refill the same slot so every reference to it (the pool list, the caller) sees the fresh process.
+        fresh = self._spawn()
+        worker.process, worker.conn = fresh.process, fresh.conn
+        return worker
+
+    async def _run(self, worker: _Worker, mode: str, task: Task | None, args: tuple, deadline: float | None) -> Any:
+        started = time.monotonic()
+        worker.conn.send((mode, task, args))
+        ready = await anyio.to_thread.run_sync(worker.conn.poll, deadline)
+        if not ready:
+            self._replace(worker)
+            raise DeadlineExceeded(
+                f"the request ran past its deadline of {deadline:g} s and was stopped"
+                f" (after {time.monotonic() - started:.1f} s); narrow it or add LIMIT"
+            )
+        try:
+            status, value = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._replace(worker)
+            raise StoreError(f"the query worker stopped unexpectedly: {exc}") from exc
+        if status == "ok":
+            return value
+        raise value
+
+
+def _serve(location: str, conn: Connection, generation: Any) -> None:
+    """The worker loop: receive (mode, task, args), answer ("ok", result) or ("error", exception)."""
+    store: Store | None = None
+    opened_as: tuple[str, int] | None = None
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        mode, task, args = message
+        try:
+            if mode == "ping":
+                result: Any = os.getpid()
+            elif mode == "close":
+                store, opened_as = None, None
+                result = None
+            elif mode == "write":
+                store, opened_as = None, None
+                writable = open_store(location)
+                if writable.read_only:
+                    raise StoreError(f"{location}: another process holds the store read-write; updates are refused")
+                try:
+                    result = task(writable, *args)
+                finally:
+                    writable.close()
+            else:
+                current = (os.path.realpath(location), generation.value)
+                if store is None or opened_as != current:
+                    store, opened_as = open_store(location, read_only=True), current
+                result = task(store, *args)
+            reply: tuple[str, Any] = ("ok", result)
+        except Exception as exc:  # every failure goes back to the request that caused it
+            reply = ("error", exc)
+        try:
+            conn.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            conn.send(("error", RuntimeError(str(reply[1]))))
