@@ -46,17 +46,18 @@ def rounds(
         filters.append(f'?round aik:dateStart ?start FILTER(?start <= "{until.isoformat()}"^^xsd:date)')
     found = store.select(
         sparql_prologue()
-        + f"SELECT DISTINCT ?round WHERE {{ ?round a aik:FundingRound . {' '.join(filters)} }}"
+        + f"""SELECT ?round (SAMPLE(?amount) AS ?usd) WHERE {{
+            ?round a aik:FundingRound . OPTIONAL {{ ?round aik:amountUSD ?amount }} {' '.join(filters)}
+        }} GROUP BY ?round"""
     )
-    items = [_round(describe_event(store, row["round"])) for row in found]
+    items = [_round(describe_event(store, row["round"]), row.get("usd")) for row in found]
     items.sort(key=lambda r: (-(r["amount_usd"] or 0), r["id"]))
     by_instrument: dict[str, Decimal] = defaultdict(Decimal)
     by_status: dict[str, Decimal] = defaultdict(Decimal)
     for item in items:
         usd = Decimal(str(item["amount_usd"] or 0))
-        for name in item["instruments"] or ["unspecified"]:
-            # A round in several instruments is counted once, under each, and flagged as such.
-            by_instrument[name] += usd
+        # A round in several instruments (secured bonds and loans) counts once, under their joint name.
+        by_instrument["+".join(item["instruments"]) or "unspecified"] += usd
         by_status[item["status"] or "unspecified"] += usd
     return {
         "filters": {"recipient": recipient, "investor": investor, "instrument": instrument, "status": status,
@@ -97,12 +98,12 @@ async def get_funding(
     return await read(request, rounds, recipient, investor, instrument, status, since, until)
 
 
-def _round(event: dict[str, Any]) -> dict[str, Any]:
+def _round(event: dict[str, Any], usd: Decimal | None) -> dict[str, Any]:
     people = event["participants"]
     recipient = (people.get("recipient") or [None])[0]
     return {
         "id": event["id"], "iri": event["iri"], "label": event["label"], "recipient": recipient,
-        "amount_usd": event.get("amount_usd"), "amounts": event["amounts"], "instruments": event["instruments"],
+        "amount_usd": _plain(usd) if usd is not None else None, "amounts": event["amounts"], "instruments": event["instruments"],
         "status": event.get("status"), "lead": people.get("leadInvestor", []), "investors": people.get("investor", []),
         "arrangers": people.get("arranger", []), "for_assets": people.get("forAsset", []),
         "date": event.get("date"), "purpose": event.get("purpose"), "sources": event["sources"],
