@@ -67,10 +67,9 @@ def choose(accept: str | None, offers: Sequence[Format]) -> Format:
     """
     if not accept or not accept.strip():
         return offers[0]
-    names: list[tuple[str, Format]] = []
-    for offer in offers:
-        names.append((offer.media_type, offer))
-        names.extend((alias, offer) for alias in offer.aliases)
+    # Aliases come after every proper name, so a wildcard (text/*) picks text/csv over the alias text/xml.
+    names = [(offer.media_type, offer) for offer in offers]
+    names += [(alias, offer) for offer in offers for alias in offer.aliases]
     # mimeparse prefers the *last* candidate on a tie; list ours in reverse so the first offer wins.
     by_name = dict(reversed(names))
     try:
