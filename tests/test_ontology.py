@@ -211,11 +211,13 @@ src:article a aik:SourceDocument ;
     schema:headline "xAI raises $10 billion in debt and equity"@en ;
     schema:inLanguage "en" ;
     schema:publisher id:example-news ;
+    schema:author "A. Reporter" ;
+    schema:url <https://news.example.com/xai-raises-10bn> ;
     schema:datePublished "2025-07-01"^^xsd:date ;
     schema:citation src:wsj-report .
+# Known only because the article cites it: headline and language may be unknown.
 src:wsj-report a aik:SourceDocument ;
-    schema:headline "Report on xAI financing"@en ;
-    schema:inLanguage "en" ;
+    rdfs:label "WSJ report on xAI financing"@en ;
     schema:datePublished "2025-06"^^xsd:gYearMonth .
 id:example-news a aik:MediaOrganization ; rdfs:label "Example News"@en .
 id:xai a aik:Company ; rdfs:label "xAI"@en , "xAI"@ja ; aik:wikidataId "Q117425224" .
@@ -393,7 +395,19 @@ BAD_FACTS = {
     ),
     "source document without headline": (
         """src:bare a aik:SourceDocument ; schema:inLanguage "ja" .""",
-        "A source document has exactly one schema:headline.",
+        "A source document has exactly one schema:headline, unless it is only known as a report",
+    ),
+    "source document without language": (
+        """src:bare a aik:SourceDocument ; schema:headline "xAI の資金調達"@ja .""",
+        "A source document has exactly one schema:inLanguage, unless it is only known as a report",
+    ),
+    "source document URL given as a string": (
+        """src:article schema:url "https://news.example.com/xai-raises-10bn" .""",
+        "schema:url of a source document is an IRI",
+    ),
+    "source document with two headlines": (
+        """src:bare a aik:SourceDocument ; schema:headline "One"@en , "Two"@en ; schema:inLanguage "en" .""",
+        "A source document has at most one schema:headline.",
     ),
     "date in free text": (
         """id:obs a aik:CapacityObservation ; aik:asset id:colossus ; aik:gpuCount 100000 ;
