@@ -1,0 +1,160 @@
+"""The REST API over the bundled seed graph, as an analyst would call it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from live_server import live_server
+
+from graph.build import build_store
+
+FASTVIEW = "https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> httpx.Client:
+    store = tmp_path_factory.mktemp("rest") / "store"
+    build_store(store=store)[0].close()
+    with live_server(Path(store)) as base, httpx.Client(base_url=base, timeout=30) as client:
+        yield client
+
+
+@pytest.mark.parametrize(("q", "slug"), [
+    ("Valor", "valor-equity-partners"), ("valor", "valor-equity-partners"), ("ｘＡＩ", "xai"), ("xai", "xai"),
+    ("エヌビディア", "nvidia"), ("Colossu", "colossus"), ("マスク", "elon-musk"),
+])
+def test_search_matches_names_and_aliases_in_any_case_width_or_script(api: httpx.Client, q: str, slug: str) -> None:
+    found = api.get("/entities", params={"q": q}).json()
+    assert found["items"][0]["slug"] == slug
+
+
+def test_search_filters_by_class_and_pages(api: httpx.Client) -> None:
+    people = api.get("/entities", params={"type": "Person", "limit": 2}).json()
+    assert people["total"] >= 3 and len(people["items"]) == 2
+    assert all("Person" in item["classes"] for item in people["items"])
+    rest = api.get("/entities", params={"type": "Person", "limit": 2, "offset": 2}).json()
+    assert {i["slug"] for i in rest["items"]}.isdisjoint({i["slug"] for i in people["items"]})
+    assert {i["slug"] for i in api.get("/entities", params={"type": "Company", "limit": 100}).json()["items"]} >= {
+        "xai", "spacex", "tesla", "nvidia"}
+
+
+@pytest.mark.parametrize(("params", "name"), [
+    ({"limit": 0}, "limit"), ({"offset": -1}, "offset"), ({"limit": "many"}, "limit"),
+])
+def test_bad_pagination_is_a_422_naming_the_parameter(api: httpx.Client, params: dict, name: str) -> None:
+    response = api.get("/entities", params=params)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", name]
+
+
+def test_an_unknown_class_is_a_422_listing_the_known_ones(api: httpx.Client) -> None:
+    response = api.get("/entities", params={"type": "Spaceship"})
+    assert response.status_code == 422 and "Company" in response.json()["detail"]
+
+
+def test_the_xai_card(api: httpx.Client) -> None:
+    card = api.get("/entities/xai").json()
+    assert card["name"]["en"] == "xAI" and "Company" in card["classes"]
+    funders = {d["slug"] for d in card["derived"] if d["predicate"] == "fundedBy"}
+    assert {"valor-equity-partners", "spacex"} <= funders
+    rounds = [e for e in card["events"] if e["type"] == "FundingRound"]
+    assert sorted(a["value"] for e in rounds for a in e["amounts"] if a["currency"] == "USD") == [
+        2_000_000_000, 5_000_000_000, 12_000_000_000]
+    assert all(e["sources"][0]["iri"] == FASTVIEW for e in rounds)
+
+
+@pytest.mark.parametrize(("accept", "fmt"), [
+    ("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/trig", ox.RdfFormat.TRIG),
+])
+def test_the_card_as_rdf_carries_provenance(api: httpx.Client, accept: str, fmt: ox.RdfFormat) -> None:
+    response = api.get("/entities/xai", headers={"Accept": accept})
+    assert response.headers["content-type"].startswith(accept)
+    quads = list(ox.parse(response.content, format=fmt))
+    predicates = {q.predicate.value for q in quads}
+    assert "http://www.w3.org/ns/prov#wasDerivedFrom" in predicates
+    assert "https://w3id.org/aikg/ontology#recipient" in predicates
+    if fmt is ox.RdfFormat.TRIG:
+        assert FASTVIEW in {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+
+
+def test_an_unknown_slug_suggests_the_closest(api: httpx.Client) -> None:
+    response = api.get("/entities/xia")
+    assert response.status_code == 404
+    assert "did you mean xai" in response.json()["detail"]
+    assert api.get("/entities/xai", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_neighbours_are_nodes_and_edges(api: httpx.Client) -> None:
+    near = api.get("/entities/colossus/neighbors", params={"depth": 1}).json()
+    ids = {n["id"] for n in near["nodes"]}
+    assert {"colossus", "memphis"} <= ids
+    assert all(e["from"] in ids and e["to"] in ids for e in near["edges"])
+    only_people = api.get("/entities/xai/neighbors", params={"depth": 2, "types": "Person"}).json()
+    assert {n["cls"] for n in only_people["nodes"] if n["id"] != "xai"} == {"Person"}
+    assert api.get("/entities/xai/neighbors", params={"depth": 4}).status_code == 422
+
+
+def test_paths_from_gracias_to_nvidia_name_their_sources(api: httpx.Client) -> None:
+    found = api.get("/paths", params={"from": "antonio-gracias", "to": "nvidia"}).json()
+    assert found["count"] >= 1 and found["hops"] == len(found["paths"][0])
+    for path in found["paths"]:
+        assert path[0]["from"] == "antonio-gracias" and path[-1]["to"] == "nvidia"
+        assert all(step["sources"] == [FASTVIEW] for step in path)
+    missing = api.get("/paths", params={"from": "antonio-gracias", "to": "nvidiaa"})
+    assert missing.status_code == 404 and "to: no entity 'nvidiaa'" in missing.json()["detail"]
+    assert api.get("/paths", params={"from": "antonio-gracias"}).json()["detail"][0]["loc"] == ["query", "to"]
+
+
+def test_funding_into_xai_is_three_rounds(api: httpx.Client) -> None:
+    funding = api.get("/funding", params={"recipient": "xai"}).json()
+    assert [r["amount_usd"] for r in funding["rounds"]] == [12_000_000_000, 5_000_000_000, 2_000_000_000]
+    biggest = funding["rounds"][0]
+    assert biggest["status"] == "InNegotiation" and biggest["instruments"] == ["Debt"]
+    assert [l["slug"] for l in biggest["lead"]] == ["valor-equity-partners"]
+    assert {a["currency"] for a in biggest["amounts"]} == {"USD", "JPY"}
+    secured = funding["rounds"][1]
+    assert [a["slug"] for a in secured["arrangers"]] == ["morgan-stanley"]
+    assert secured["instruments"] == ["Loan", "SecuredBond"]
+    assert funding["totals"]["usd"] == 19_000_000_000
+    assert funding["totals"]["by_status"] == {"Completed": 7_000_000_000, "InNegotiation": 12_000_000_000}
+    assert sum(funding["totals"]["by_instrument"].values()) == 19_000_000_000
+
+
+def test_funding_filters(api: httpx.Client) -> None:
+    equity = api.get("/funding", params={"recipient": "xai", "instrument": "Equity"}).json()
+    assert [r["amount_usd"] for r in equity["rounds"]] == [2_000_000_000]
+    by_spacex = api.get("/funding", params={"investor": "spacex"}).json()
+    assert [r["recipient"]["slug"] for r in by_spacex["rounds"]] == ["xai"]
+    bad = api.get("/funding", params={"status": "Rumoured"})
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "status"]
+    assert api.get("/funding", params={"since": "2025-13-01"}).json()["detail"][0]["loc"] == ["query", "since"]
+
+
+def test_supply_and_capacity(api: httpx.Client) -> None:
+    supply = api.get("/supply", params={"supplier": "nvidia"}).json()
+    assert supply["deals"] and all(any(s["slug"] == "nvidia" for s in d["suppliers"]) for d in supply["deals"])
+    colossus = api.get("/supply", params={"asset": "colossus"}).json()
+    assert sorted(c["gpu_count"] for c in colossus["capacity"]) == [100_000, 200_000]
+
+
+def test_sources_list_and_detail(api: httpx.Client) -> None:
+    listed = api.get("/sources").json()
+    fastview = next(s for s in listed["items"] if s["iri"] == FASTVIEW)
+    assert fastview["language"] == "ja" and fastview["facts"] > 100
+    detail = api.get("/sources/fastview-2025-07-xai-raises-12b").json()
+    assert len(detail["events"]) >= 3 and detail["relations"]
+    assert api.get("/sources/nothing-like-this").status_code == 404
+
+
+def test_every_endpoint_is_documented_with_an_example(api: httpx.Client) -> None:
+    assert api.get("/docs").status_code == 200
+    spec = api.get("/openapi.json").json()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            examples = [c for r in operation["responses"].values() for c in r.get("content", {}).values()
+                        if "example" in c or "examples" in c]
+            assert examples, f"{method.upper()} {path} has no example"
