@@ -71,7 +71,9 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if location == MEMORY:
-            app.state.executor = InlineExecutor(open_store(MEMORY))
+            from graph.build import build_store  # a fresh in-memory store holds the bundled graph
+
+            app.state.executor = InlineExecutor(build_store(store=MEMORY)[0])
         else:
             open_store(location, read_only=True).close()  # fail now, with the store's message, if it is missing
             app.state.executor = WorkerPool(location, size=config.workers)
@@ -121,10 +123,25 @@ def serve(
     port: int = 8000,
     config: ServiceConfig | None = None,
 ) -> None:
-    """Run the service under uvicorn until interrupted."""
+    """Run the service under uvicorn until interrupted; an empty store gets the bundled graph first."""
     import uvicorn
 
+    ensure_built(store_location)
     uvicorn.run(create_app(store_location, config), host=host, port=port, log_level="info")
+
+
+def ensure_built(store_location: str | os.PathLike[str] | None) -> bool:
+    """Build the bundled graph into the store if it has none yet; True if it built."""
+    location = resolve_location(store_location)
+    if location == MEMORY:
+        return False
+    path = Path(location)
+    if path.exists() and len(open_store(path, read_only=True)) > 0:
+        return False
+    from graph.build import build_store
+
+    build_store(store=path)[0].close()
+    return True
 
 
 def _count(store) -> int:  # type: ignore[no-untyped-def]

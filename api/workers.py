@@ -82,7 +82,7 @@ class WorkerPool:
         self.location = str(location)
         self.size = max(1, size)
         self._ctx = mp.get_context("spawn")  # fork would copy the server's threads and locks
-        self._generation = self._ctx.Value("q", 0)
+        self._generation = self._ctx.Value("q", 0, lock=False)  # writes are serialised by _write_lock
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._open_gate = asyncio.Event()
         self._write_lock = asyncio.Lock()
@@ -130,8 +130,7 @@ class WorkerPool:
                     await self._run(worker, "close", None, (), 10)
                 return await self._run(held[0], "write", task, args, deadline)
             finally:
-                with self._generation.get_lock():
-                    self._generation.value += 1
+                self._generation.value += 1
                 for worker in held:
                     self._release(worker)
                 self._open_gate.set()
