@@ -21,10 +21,10 @@ class NotAcceptable(ValueError):
         super().__init__(
             f"Accept: {accept!r} matches nothing this resource can return; acceptable types: {', '.join(offers)}"
         )
-        self.offers = list(offers)
+        self.accept, self.offers = accept, list(offers)
 
     def __reduce__(self):
-        return (NotAcceptable, ("", self.offers))
+        return (NotAcceptable, (self.accept, self.offers))
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class QueryJob:
     graph_format: str | None = None
     allow: tuple[str, ...] = ()
     max_bytes: int = 50_000_000
+    accept: str = ""  # the client's header, for the message when nothing fits the query's form
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def run_query(store: Store, job: QueryJob) -> Answer:
     wanted = job.graph_format if offers is GRAPH else job.result_format
     fmt = next((f for f in offers if f.media_type == wanted), None)
     if fmt is None:
-        raise negotiation.NotAcceptable("", [f.media_type for f in offers])
+        raise negotiation.NotAcceptable(job.accept, [f.media_type for f in offers])
     default_graphs, named_graphs = job.default_graphs, job.named_graphs
     if default_graphs is None and named_graphs is None and (found.from_graphs or found.from_named):
         default_graphs, named_graphs = found.from_graphs, found.from_named
@@ -246,6 +247,7 @@ async def _answer_query(request: Request, params: list[tuple[str, str]], direct:
         graph_format=graph_format.media_type if graph_format else None,
         allow=config.allow,
         max_bytes=config.max_result_bytes,
+        accept=accept or "",
     )
     answer: Answer = await request.app.state.executor.read(run_query, job, deadline=config.deadline)
     return Response(answer.body, media_type=answer.content_type, headers={"Vary": "Accept"})
