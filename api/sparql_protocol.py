@@ -21,7 +21,7 @@ from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
 from graph import query_guard
 from graph.build import derive
-from graph.store import Store
+from graph.store import Store, StoreError
 from ontology import PREFIXES
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
@@ -88,7 +88,10 @@ def run_query(store: Store, job: QueryJob) -> Answer:
     if isinstance(result, ox.QueryBoolean):
         fmt = fmt if fmt in BOOLEAN else BOOLEAN[0]
     sink = _Limited(job.max_bytes)
-    result.serialize(sink, fmt.oxigraph)  # type: ignore[arg-type]  # the sink raises ResultTooLarge
+    try:
+        result.serialize(sink, fmt.oxigraph)  # type: ignore[arg-type]  # the sink raises ResultTooLarge
+    except OSError as exc:  # results are lazy: reading the store or an allow-listed SERVICE fails here
+        raise StoreError(f"the query failed while running: {exc}") from None
     return Answer(fmt.content_type, bytes(sink.buffer))
 
 

@@ -158,3 +158,17 @@ def test_every_endpoint_is_documented_with_an_example(api: httpx.Client) -> None
             examples = [c for r in operation["responses"].values() for c in r.get("content", {}).values()
                         if "example" in c or "examples" in c]
             assert examples, f"{method.upper()} {path} has no example"
+
+
+def test_paths_and_search_follow_an_update(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build_store(store=store)[0].close()
+    with live_server(store, token="t0ken") as base, httpx.Client(base_url=base, timeout=30) as client:
+        before = client.get("/paths", params={"from": "jensen-huang", "to": "tesla"}).json()
+        update = """INSERT DATA { GRAPH <https://w3id.org/aikg/source/analyst-note> {
+            id:jensen-huang aik:associateOf id:tesla } }"""
+        assert client.post("/sparql", data={"update": update},
+                           headers={"Authorization": "Bearer t0ken"}).status_code == 204
+        after = client.get("/paths", params={"from": "jensen-huang", "to": "tesla"}).json()
+        assert after["hops"] == 1 and (before["hops"] or 99) > 1
+        assert after["paths"][0][0]["sources"] == ["https://w3id.org/aikg/source/analyst-note"]

@@ -273,3 +273,17 @@ def test_the_query_page_works_offline(base: str) -> None:
     settings = json.loads(page.text.split('type="application/json">')[1].split("</script>")[0])
     for title, query in settings["examples"].items():
         assert httpx.post(base + "/sparql", data={"query": query}).status_code == 200, title
+
+
+def test_an_operator_allow_list_lets_service_through(tmp_path: Path) -> None:
+    listener = Listener()
+    try:
+        with live_server(_store(tmp_path), allow=f"http://127.0.0.1:{listener.port}/") as url:
+            query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+            response = httpx.get(url + "/sparql", params={"query": query}, timeout=30)
+            time.sleep(0.3)
+    finally:
+        listener.close()
+    # Our listener hangs up without answering, so the query fails, but it was sent.
+    assert listener.connections == 1
+    assert response.status_code == 503
