@@ -237,8 +237,10 @@ def _entity_index(store: Store) -> dict[str, Any]:
         entities: dict[str, dict[str, Any]] = {}
         rows = store.select(
             sparql_prologue()
-            + f"""SELECT ?e ?p ?o (LANG(?o) AS ?lang) WHERE {{
-                GRAPH <{ENTITIES_GRAPH}> {{ ?e ?p ?o FILTER(?p IN (rdfs:label, skos:altLabel)) }} }}"""
+            # Names may come from any graph (an analyst's note can add an alias), for the entities the graph defines.
+            + f"""SELECT DISTINCT ?e ?p ?o (LANG(?o) AS ?lang) WHERE {{
+                {{ SELECT DISTINCT ?e WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e a ?class }} }} }}
+                ?e ?p ?o FILTER(?p IN (rdfs:label, skos:altLabel)) }}"""
         )
         for row in rows:
             iri = row["e"]

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,15 +29,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(store: Path, *, token: str | None = None, **settings: str) -> Iterator[str]:
-    """Serve ``store`` until the block ends; yields the base URL. ``settings`` become AIKG_* variables."""
+def live_server(store: Path | str, *, token: str | None = None, **settings: str) -> Iterator[str]:
+    """Serve ``store`` (a path or ``:memory:``) until the block ends; yields the base URL.
+
+    ``settings`` become AIKG_* variables; the server's log is shown if it fails to start.
+    """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
     env.update({"AIKG_STORE": str(store), "PYTHONPATH": str(REPO) + os.pathsep + env.get("PYTHONPATH", "")})
     if token:
         env["AIKG_TOKEN"] = token
     env.update({f"AIKG_{k.upper()}": str(v) for k, v in settings.items()})
-    log = open(store.parent / f"server-{port}.log", "w+b")
+    log = tempfile.TemporaryFile()
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],

@@ -172,3 +172,11 @@ def test_paths_and_search_follow_an_update(tmp_path: Path) -> None:
         after = client.get("/paths", params={"from": "jensen-huang", "to": "tesla"}).json()
         assert after["hops"] == 1 and (before["hops"] or 99) > 1
         assert after["paths"][0][0]["sources"] == ["https://w3id.org/aikg/source/analyst-note"]
+
+
+def test_an_in_memory_server_holds_the_bundled_graph_and_takes_updates() -> None:
+    with live_server(":memory:", token="t0ken") as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert client.get("/funding", params={"recipient": "xai"}).json()["count"] == 3
+        update = "INSERT DATA { GRAPH <urn:note> { id:xai skos:altLabel \"エックスエーアイ\"@ja } }"
+        assert client.post("/sparql", data={"update": update}, headers={"Authorization": "Bearer t0ken"}).status_code == 204
+        assert client.get("/entities", params={"q": "エックスエーアイ"}).json()["items"][0]["slug"] == "xai"
