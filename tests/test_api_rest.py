@@ -180,3 +180,27 @@ def test_an_in_memory_server_holds_the_bundled_graph_and_takes_updates() -> None
         update = "INSERT DATA { GRAPH <urn:note> { id:xai skos:altLabel \"エックスエーアイ\"@ja } }"
         assert client.post("/sparql", data={"update": update}, headers={"Authorization": "Bearer t0ken"}).status_code == 204
         assert client.get("/entities", params={"q": "エックスエーアイ"}).json()["items"][0]["slug"] == "xai"
+
+
+NOTE = """\
+source:
+  slug: analyst-note-2025-08
+  headline: "Analyst note: Jensen Huang and Tesla"
+  publisher: fastview
+  language: en
+  published: 2025-08-01
+relations:
+  - {subject: jensen-huang, predicate: associateOf, object: tesla}
+"""
+
+
+def test_a_running_server_serves_a_rebuilt_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build_store(store=store)[0].close()
+    with live_server(store) as base, httpx.Client(base_url=base, timeout=30) as client:
+        assert client.get("/sources/analyst-note-2025-08").status_code == 404
+        (tmp_path / "facts").mkdir()
+        (tmp_path / "facts" / "note.yaml").write_text(NOTE, encoding="utf-8")
+        build_store([tmp_path / "facts"], store=store)[0].close()
+        assert client.get("/sources/analyst-note-2025-08").status_code == 200
+        assert client.get("/paths", params={"from": "jensen-huang", "to": "tesla"}).json()["hops"] == 1
