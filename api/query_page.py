@@ -34,7 +34,7 @@ WHERE {
          aik:asset ?asset ;
          aik:gpuCount ?gpus .
     OPTIONAL { ?obs aik:date ?date }
-    OPTIONAL { ?obs aik:phase ?phase }
+    OPTIONAL { ?obs aik:phase ?phase FILTER(LANG(?phase) = "en") }
   }
   FILTER(?asset IN (id:colossus, id:colossus-2))
 }
@@ -46,7 +46,7 @@ WHERE {
   }
 }
 LIMIT 200""",
-    "Paths between two people (up to three hops)": """SELECT DISTINCT ?p1 ?middle ?p2 ?end
+    "Paths between two people (one or two hops)": """SELECT DISTINCT ?p1 ?middle ?p2 ?end
 WHERE {
   VALUES (?start ?end) { (id:antonio-gracias id:elon-musk) }
   { ?start ?p1 ?end . BIND("" AS ?middle) BIND("" AS ?p2) }
@@ -56,7 +56,11 @@ WHERE {
   UNION
   { ?middle ?p1 ?start . ?middle ?p2 ?end .
     FILTER(isIRI(?middle) && STRSTARTS(STR(?middle), STR(id:))) }
-}""",
+  UNION
+  { ?start ?p1 ?middle . ?end ?p2 ?middle .
+    FILTER(isIRI(?middle) && STRSTARTS(STR(?middle), STR(id:)) && ?middle != ?start) }
+}
+# Longer paths, each step with its source: GET /paths?from=antonio-gracias&to=elon-musk""",
     "Who funds xAI (derived shortcut edges)": """SELECT ?investor ?name
 WHERE {
   id:xai aik:fundedBy ?investor .
