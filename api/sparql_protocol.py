@@ -70,11 +70,14 @@ class Answer:
 def run_query(store: Store, job: QueryJob) -> Answer:
     """Guard, run and serialise one query (in a worker)."""
     found = query_guard.check(job.text, graphs=store.graphs(), allow=job.allow)
-    offers = GRAPH if found.form in ("CONSTRUCT", "DESCRIBE") else RESULTS
-    wanted = job.graph_format if offers is GRAPH else job.result_format
-    fmt = next((f for f in offers if f.media_type == wanted), None)
-    if fmt is None:
-        raise negotiation.NotAcceptable(job.accept, [f.media_type for f in offers])
+    if found.form == "ASK":  # CSV and TSV cannot say true or false
+        fmt = negotiation.choose(job.accept, BOOLEAN)
+    else:
+        offers = GRAPH if found.form in ("CONSTRUCT", "DESCRIBE") else RESULTS
+        wanted = job.graph_format if offers is GRAPH else job.result_format
+        fmt = next((f for f in offers if f.media_type == wanted), None)
+        if fmt is None:
+            raise negotiation.NotAcceptable(job.accept, [f.media_type for f in offers])
     default_graphs, named_graphs = job.default_graphs, job.named_graphs
     if default_graphs is None and named_graphs is None and (found.from_graphs or found.from_named):
         default_graphs, named_graphs = found.from_graphs, found.from_named
@@ -84,8 +87,6 @@ def run_query(store: Store, job: QueryJob) -> Answer:
         )
     except SyntaxError as exc:
         raise SyntaxError(_unshift(str(exc))) from None
-    if isinstance(result, ox.QueryBoolean):
-        fmt = fmt if fmt in BOOLEAN else BOOLEAN[0]
     sink = _Limited(job.max_bytes)
     try:
         result.serialize(sink, fmt.oxigraph)  # type: ignore[arg-type]  # the sink raises ResultTooLarge

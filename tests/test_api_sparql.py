@@ -106,9 +106,11 @@ def test_ask_in_json_and_xml_only(base: str) -> None:
     assert httpx.get(base + "/sparql", params={"query": query}).json()["boolean"] is True
     xml = httpx.get(base + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+xml"})
     assert b"<boolean>true</boolean>" in xml.content
-    # CSV cannot carry a boolean: the server answers in its default for ASK instead.
-    csv_asked = httpx.get(base + "/sparql", params={"query": query}, headers={"Accept": "text/csv"})
-    assert csv_asked.headers["content-type"].startswith("application/sparql-results+json")
+    # CSV cannot carry a boolean: a client that takes nothing else is told so.
+    csv_only = httpx.get(base + "/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert csv_only.status_code == 406 and "application/sparql-results+json" in csv_only.text
+    csv_first = httpx.get(base + "/sparql", params={"query": query}, headers={"Accept": "text/csv, */*;q=0.1"})
+    assert csv_first.headers["content-type"].startswith("application/sparql-results+json")
 
 
 def test_sparqlwrapper_reads_select_and_construct(base: str) -> None:
