@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api import negotiation, query_page
+from api import negotiation, query_page, service_description
 from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
 from graph import query_guard
@@ -120,7 +120,7 @@ _EXAMPLE_QUERY = (
 
 @router.get(
     "/sparql",
-    summary="SPARQL query by GET (or the query page in a browser)",
+    summary="SPARQL query by GET; without a query, the service description (or the query page in a browser)",
     response_description="Results as SPARQL JSON/XML/CSV/TSV, or RDF for CONSTRUCT/DESCRIBE, by Accept",
     responses={
         200: {"content": {
@@ -144,13 +144,19 @@ async def sparql_get(
         [], alias="named-graph-uri", description="Graphs available to GRAPH (repeatable)", examples=[[]]
     ),
 ) -> Response:
-    """Run a query sent as ``?query=``. Without a query, a browser gets the query page."""
+    """Run a query sent as ``?query=``. Without one, a browser gets the query page and an RDF client
+    the service description."""
     params = list(request.query_params.multi_items())
     if any(name == "update" for name, _ in params):
         raise ProtocolError(405, "an update must be sent with POST, not GET", allow="POST")
     accept = request.headers.get("accept")
     if negotiation.prefers_html(accept, RESULTS):
         return query_page.render(request)
+    if not any(name == "query" for name, _ in params):
+        described = _negotiate(accept, GRAPH)
+        if described is not None:
+            triples = service_description.describe(_base(request), updates=request.app.state.config.token is not None)
+            return Response(ox.serialize(triples, format=described.oxigraph), media_type=described.content_type)
     return await _answer_query(request, params)
 
 

@@ -134,7 +134,7 @@ def test_syntax_errors_point_at_the_users_text_not_our_prefixes(base: str) -> No
 @pytest.mark.parametrize(("method", "kwargs", "status", "message"), [
     ("GET", {"params": {"query": "SELECT * WHERE {"}}, 400, "syntax error"),
     ("GET", {"params": {"query": ["ASK {}", "ASK {}"]}}, 400, "query is given 2 times"),
-    ("GET", {}, 400, "missing parameter query"),
+    ("GET", {"headers": {"Accept": "application/sparql-results+json"}}, 400, "missing parameter query"),
     ("GET", {"params": {"query": "ASK {}"}, "headers": {"Accept": "image/png"}}, 406, "image/png"),
     ("POST", {"content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}, 415, "Content-Type text/plain"),
     ("POST", {"content": b"ASK {}"}, 415, "Content-Type none"),
@@ -289,3 +289,16 @@ def test_an_operator_allow_list_lets_service_through(tmp_path: Path) -> None:
     # Our listener hangs up without answering, so the query fails, but it was sent.
     assert listener.connections == 1
     assert response.status_code == 503
+
+
+def test_without_a_query_an_rdf_client_gets_the_service_description(base: str, read_only: str) -> None:
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    described = httpx.get(base + "/sparql", headers={"Accept": "text/turtle"})
+    triples = list(ox.parse(described.content, format=ox.RdfFormat.TURTLE))
+    assert ox.NamedNode(base + "/sparql") in {t.object for t in triples if t.predicate.value == sd + "endpoint"}
+    languages = {t.object.value for t in triples if t.predicate.value == sd + "supportedLanguage"}
+    assert languages == {sd + "SPARQL11Query", sd + "SPARQL11Update"}
+    read_only_languages = {t.object.value for t in ox.parse(httpx.get(read_only + "/sparql").content,
+                                                             format=ox.RdfFormat.TURTLE)
+                           if t.predicate.value == sd + "supportedLanguage"}
+    assert read_only_languages == {sd + "SPARQL11Query"}
