@@ -19,7 +19,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 def w3c_dir() -> Path:
     """The W3C SPARQL 1.1 test data: ``AIKG_W3C_DIR``, else ``../shared/w3c-sparql11`` beside the repository."""
-    return Path(os.environ.get("AIKG_W3C_DIR") or REPO.parent / "shared" / "w3c-sparql11")
+    found = Path(os.environ.get("AIKG_W3C_DIR") or REPO.parent / "shared" / "w3c-sparql11")
+    if not (found / "protocol" / "manifest.ttl").is_file():
+        raise FileNotFoundError(f"{found}: no W3C SPARQL 1.1 tests here; set AIKG_W3C_DIR to their folder")
+    return found
 
 
 def free_port() -> int:
