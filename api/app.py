@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from api import errors, funding, query_page, rest_entities, sources, sparql_protocol, supply
 from api.errors import ProtocolError
@@ -83,7 +84,8 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
         finally:
             await app.state.executor.close()
 
-    app = FastAPI(
+    # FastAPIOffline serves Swagger UI and ReDoc from the package, so /docs works with no internet.
+    app = FastAPIOffline(
         title="aikg",
         summary="The knowledge graph of AI infrastructure: SPARQL 1.1 and REST.",
         description=(
