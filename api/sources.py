@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
+from api import negotiation
 from api.errors import ProtocolError
 from api.reading import read
 from graph.cards import describe_event, local, slug_of
@@ -85,16 +88,33 @@ async def list_sources(
     responses={
         200: {"content": {"application/json": {"example": {
             "slug": "fastview-2025-07-xai-raises-12b", "title": "…", "cites": [], "events": [], "relations": [],
-            "cited_for": []}}}},
+            "cited_for": []}},
+            "application/trig": {"example": "<https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b> { ... }"}}},
         404: {"description": "Unknown source"},
     },
 )
 async def get_source(
     request: Request,
     slug: str = Path(description="The source's slug", examples=["fastview-2025-07-xai-raises-12b"], pattern=r"^[a-z0-9-]+$"),
-) -> dict[str, Any]:
-    """Its metadata, the documents it cites, and the events and relations it reported."""
-    return await read(request, document, slug)
+) -> Any:
+    """Its metadata, the documents it cites, and the events and relations it reported; its named graph as RDF."""
+    fmt = negotiation.choose(request.headers.get("accept"), (negotiation.JSON, *negotiation.GRAPH))
+    if fmt.oxigraph is None:
+        return await read(request, document, slug)
+    body = await read(request, graph_of, slug, fmt.media_type)
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+def graph_of(store: Store, slug: str, media_type: str) -> bytes:
+    """Everything the document reported: its named graph, in a triple or quad format."""
+    iri = str(SOURCE) + slug
+    if iri not in store.graphs():
+        raise ProtocolError(404, f"slug: no source graph {slug!r}; GET /sources lists them")
+    fmt = next(f for f in negotiation.GRAPH if f.media_type == media_type)
+    quads = sorted(store.quads(iri), key=str)
+    if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        return ox.serialize(quads, format=fmt.oxigraph)
+    return ox.serialize([q.triple for q in quads], format=fmt.oxigraph)
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:

@@ -149,6 +149,9 @@ def test_sources_list_and_detail(api: httpx.Client) -> None:
     detail = api.get("/sources/fastview-2025-07-xai-raises-12b").json()
     assert len(detail["events"]) >= 3 and detail["relations"]
     assert api.get("/sources/nothing-like-this").status_code == 404
+    trig = api.get("/sources/fastview-2025-07-xai-raises-12b", headers={"Accept": "application/trig"})
+    quads = list(ox.parse(trig.content, format=ox.RdfFormat.TRIG))
+    assert len(quads) == fastview["facts"] and {q.graph_name.value for q in quads} == {FASTVIEW}
 
 
 def test_every_endpoint_is_documented_with_an_example(api: httpx.Client) -> None:
