@@ -127,7 +127,7 @@ def neo4j_db(_session_driver: Driver) -> Driver:
 
 def wipe(driver: Driver) -> None:
     with driver.session() as session:
-        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
     for record in driver.execute_query("SHOW CONSTRAINTS YIELD name").records:
         driver.execute_query(f"DROP CONSTRAINT `{record['name']}`")
     for record in driver.execute_query("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'").records:
