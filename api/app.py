@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
-from api import errors, funding, query_page, rest_entities, sources, sparql_protocol, supply
+from api import errors, export_routes, funding, query_page, rest_entities, sources, sparql_protocol, supply
 from api.errors import ProtocolError
 from api.workers import InlineExecutor, WorkerPool
 from graph.store import MEMORY, open_store, resolve_location
@@ -99,7 +99,7 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     app.state.config = config
     app.state.location = str(location)
     errors.install(app)
-    for module in (sparql_protocol, query_page, rest_entities, funding, supply, sources):
+    for module in (sparql_protocol, query_page, rest_entities, funding, supply, sources, export_routes):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

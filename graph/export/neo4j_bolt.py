@@ -49,9 +49,9 @@ def load_bolt(
     except AuthError as exc:
         raise BoltError(f"{uri}: authentication failed for user {user!r}") from exc
     except ServiceUnavailable as exc:
-        raise BoltError(f"{uri}: cannot connect to Neo4j ({exc})") from exc
+        raise BoltError(f"{uri}: cannot connect to Neo4j ({' '.join(str(exc).split())})") from exc
     except (Neo4jError, DriverError, OSError) as exc:
-        raise BoltError(f"{uri}: {exc}") from exc
+        raise BoltError(f"{uri}: {' '.join(str(exc).split())}") from exc
     finally:
         driver.close()
     return done
