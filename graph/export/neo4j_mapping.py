@@ -169,6 +169,8 @@ class _Mapper:
             if isinstance(o, ox.NamedNode) and (o.value.startswith(str(ID)) or o.value.startswith(str(SOURCE)))
             and o.value not in self.amounts
         }
+        # A named graph in the source namespace is a source document even when nothing describes it.
+        self.node_uris |= self.sources
 
     def run(self, triples: int) -> PropertyGraph:
         nodes: dict[str, Node] = {}
