@@ -1,0 +1,248 @@
+"""Fact files → validated quads → derived edges → a store, swapped in atomically.
+
+Validation runs in two passes: the fact-file models (pydantic, with file, line and field
+path), then the SHACL shapes of the ontology over the whole graph. Any problem stops the
+build before the live store is touched.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import shacl
+from graph.facts import (
+    Entity,
+    FactError,
+    FactFileError,
+    LoadedFile,
+    fact_files,
+    field_path,
+    load_fact_file,
+    referenced_slugs,
+)
+from graph.quads import entity_iri, entity_quads, fact_file_quads, source_iri
+from graph.store import MEMORY, Generation, Store, open_store, resolve_location
+from ontology import DERIVED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_IRI, rule_files
+
+BUNDLED_DATA = Path(__file__).resolve().parent / "data"
+"""The curated fact files that ship with aikg."""
+
+Step = Callable[[str], None]
+
+
+class BuildError(Exception):
+    """The input is invalid; ``errors`` holds one line per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+@dataclass
+class BuildReport:
+    """What a build produced."""
+
+    location: str
+    entities: int
+    events: int
+    relations: int
+    derived: int
+    triples_per_source: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+
+@dataclass
+class Dataset:
+    """Validated facts ready to store: the quads and the counts a summary shows."""
+
+    quads: list[ox.Quad]
+    files: list[LoadedFile]
+    entities: dict[str, Entity]
+
+
+def input_files(data: Iterable[str | Path] = (), bundled: bool = True) -> list[Path]:
+    """The fact files a build reads: the bundled ones (unless ``bundled`` is false), then each given folder or file."""
+    files = fact_files(BUNDLED_DATA) if bundled else []
+    for folder in data:
+        path = Path(folder)
+        if not path.exists():
+            raise BuildError([f"{path}: no such file or folder"])
+        found = fact_files(path)
+        if not found:
+            raise BuildError([f"{path}: no fact files (*.yaml, *.yml) here"])
+        files += found
+    return files
+
+
+def prepare(files: list[Path], step: Step | None = None) -> Dataset:
+    """Load, cross-check and SHACL-validate fact files; raise :class:`BuildError` listing every problem."""
+    step = step or (lambda _: None)
+    loaded: list[LoadedFile] = []
+    errors: list[FactError] = []
+    for path in files:
+        step(f"read {path.name}")
+        try:
+            loaded.append(load_fact_file(path))
+        except FactFileError as exc:
+            errors += exc.errors
+    if errors:
+        raise BuildError([str(e) for e in errors])
+    entities, cross_errors = _merge_entities(loaded)
+    if cross_errors:
+        raise BuildError([str(e) for e in cross_errors])
+    names = {slug: e.name.en for slug, e in entities.items()}
+    quads = ontology_quads() + list(entity_quads(entities.values()))
+    for lf in loaded:
+        quads += fact_file_quads(lf.facts, names)
+    step("check the SHACL shapes")
+    violations = shacl.validate(quads, _locator(loaded))
+    if violations:
+        raise BuildError(violations)
+    return Dataset(quads, loaded, entities)
+
+
+def build_store(
+    data: Iterable[str | Path] = (),
+    *,
+    bundled: bool = True,
+    store: str | Path | None = None,
+    step: Step | None = None,
+) -> tuple[Store, BuildReport]:
+    """Build the graph from fact files into ``store`` (a path, ``:memory:``, or the default path).
+
+    On disk the new graph is written beside the live one and swapped in only when complete.
+    """
+    step = step or (lambda _: None)
+    dataset = prepare(input_files(data, bundled), step)
+    where = resolve_location(store)
+    if where == MEMORY:
+        target = Store(ox.Store(), MEMORY)
+        _fill(target, dataset.quads, step)
+        return target, _report(target, dataset)
+    generation = Generation(Path(where))
+    try:
+        _fill(generation.store, dataset.quads, step)
+        report = _report(generation.store, dataset)
+        report.location = str(where)
+        step("swap the new store in")
+        generation.commit()
+    except BaseException:
+        generation.abandon()
+        raise
+    return open_store(where), report
+
+
+def derive(store: Store) -> int:
+    """Recompute graph ``aik:derived`` from the rules; return how many triples it now holds."""
+    derived = ox.NamedNode(DERIVED_GRAPH)
+    triples: list[ox.Quad] = []
+    # Each rule reads the union of every other graph, so derived edges never feed on themselves.
+    sources = [g for g in store.graphs() if g != DERIVED_GRAPH]
+    for rule in rule_files():
+        result = store.query(rule.read_text(encoding="utf-8"), default_graph=sources, named_graphs=sources)
+        triples += [ox.Quad(t.subject, t.predicate, t.object, derived) for t in result]
+    store.replace_graph(DERIVED_GRAPH, set(triples))
+    return len(set(triples))
+
+
+def ontology_quads() -> list[ox.Quad]:
+    """The OWL ontology, in its own named graph so rules and queries can read the class tree."""
+    g = ox.NamedNode(ONTOLOGY_IRI)
+    return [ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)]
+
+
+def _fill(target: Store, quads: list[ox.Quad], step: Step) -> None:
+    step(f"write {len(quads):,} quads")
+    target.add(quads)
+    step("derive shortcut edges")
+    derive(target)
+    target.flush()
+
+
+def _report(store: Store, dataset: Dataset) -> BuildReport:
+    per_graph = Counter(q.graph_name.value for q in store.quads() if isinstance(q.graph_name, ox.NamedNode))
+    per_source = {lf.facts.source.slug: per_graph[source_iri(lf.facts.source.slug).value] for lf in dataset.files}
+    return BuildReport(
+        location=str(store.location),
+        entities=len(dataset.entities),
+        events=sum(len(lf.facts.events) for lf in dataset.files),
+        relations=sum(len(lf.facts.relations) for lf in dataset.files),
+        derived=per_graph[DERIVED_GRAPH],
+        triples_per_source=per_source,
+        total=len(store),
+    )
+
+
+def _merge_entities(loaded: list[LoadedFile]) -> tuple[dict[str, Entity], list[FactError]]:
+    """One entity per slug across all files; the same slug with another class or English name is an error."""
+    entities: dict[str, Entity] = {}
+    first_seen: dict[str, str] = {}
+    errors: list[FactError] = []
+    sources: dict[str, str] = {}
+    event_ids: dict[str, str] = {}
+    for lf in loaded:
+        name = str(lf.path)
+        src = lf.facts.source.slug
+        if src in sources:
+            errors.append(FactError(name, lf.line_of(("source", "slug")), "source.slug", f"source {src!r} is already defined in {sources[src]}"))
+        sources[src] = name
+        for i, e in enumerate(lf.facts.entities):
+            where = f"{name}:{lf.line_of(('entities', i))}"
+            known = entities.get(e.slug)
+            if known is None:
+                entities[e.slug], first_seen[e.slug] = e, where
+                continue
+            for attr in ("class_", "name"):
+                if getattr(known, attr) != getattr(e, attr) and not (attr == "name" and known.name.en == e.name.en):
+                    field_name = "class" if attr == "class_" else "name"
+                    errors.append(FactError(name, lf.line_of(("entities", i, field_name)), f"entities[{i}].{field_name}",
+                                            f"{e.slug!r} conflicts with its definition at {first_seen[e.slug]}"))
+                    break
+            else:
+                entities[e.slug] = _merged(known, e)
+        for i, ev in enumerate(lf.facts.events):
+            if ev.id in event_ids:
+                errors.append(FactError(name, lf.line_of(("events", i, "id")), f"events[{i}].id", f"event {ev.id!r} is already defined in {event_ids[ev.id]}"))
+            event_ids[ev.id] = name
+    for slug in set(entities) & set(event_ids):
+        errors.append(FactError(event_ids[slug], None, "events", f"{slug!r} names both an entity and an event"))
+    for lf in loaded:
+        for loc, slug in referenced_slugs(lf.facts):
+            if slug not in entities:
+                errors.append(FactError(str(lf.path), lf.line_of(loc), field_path(loc), f"{slug!r} is not an entity in any fact file"))
+    return entities, errors
+
+
+def _merged(a: Entity, b: Entity) -> Entity:
+    """The union of what two files say of one entity (names in more languages, more aliases)."""
+    aliases = list(dict.fromkeys([*a.aliases, *b.aliases]))
+    return a.model_copy(update={
+        "aliases": aliases,
+        "name": a.name if a.name.ja else b.name,
+        "wikidata": a.wikidata or b.wikidata,
+        "description": a.description or b.description,
+    })
+
+
+def _locator(loaded: list[LoadedFile]) -> Callable[[str], str]:
+    """Map a focus node IRI to ``file:line: field`` for SHACL messages."""
+    places: dict[str, str] = {}
+    for lf in loaded:
+        name = str(lf.path)
+        places[source_iri(lf.facts.source.slug).value] = f"{name}:{lf.line_of(('source',))}: source"
+        for i, e in enumerate(lf.facts.entities):
+            places.setdefault(entity_iri(e.slug).value, f"{name}:{lf.line_of(('entities', i))}: entities[{i}]")
+        for i, ev in enumerate(lf.facts.events):
+            places[entity_iri(ev.id).value] = f"{name}:{lf.line_of(('events', i))}: events[{i}]"
+
+    def locate(iri: str) -> str:
+        # Money nodes (``<event>#amount-usd``) are reported at their event.
+        return places.get(iri) or places.get(iri.split("#")[0]) or iri
+
+    return locate
+
