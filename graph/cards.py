@@ -1,0 +1,207 @@
+"""Entity cards: everything the graph says about one entity, each fact with its source."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from graph.quads import ENTITIES_GRAPH
+from graph.store import Store
+from ontology import AIK, DERIVED_GRAPH, ID, ONTOLOGY_IRI, sparql_prologue
+
+_ID, _AIK = str(ID), str(AIK)
+_NOT_FACTS = (ENTITIES_GRAPH, DERIVED_GRAPH, ONTOLOGY_IRI)
+
+
+class UnknownEntity(LookupError):
+    """No entity has that slug; ``suggestions`` holds the closest slugs."""
+
+    def __init__(self, slug: str, suggestions: list[str]) -> None:
+        self.slug, self.suggestions = slug, suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"no entity {slug!r}{hint}")
+
+
+def slug_of(iri: str) -> str:
+    """The slug of an entity or event IRI (``https://w3id.org/aikg/id/xai`` → ``xai``)."""
+    return iri[len(_ID):] if iri.startswith(_ID) else iri
+
+
+def local(iri: str) -> str:
+    """The local name of an aik: term (``…ontology#InNegotiation`` → ``InNegotiation``)."""
+    return iri[len(_AIK):] if iri.startswith(_AIK) else iri
+
+
+def entity_card(store: Store, slug: str) -> dict[str, Any]:
+    """Names, classes, plain relations in and out, and events, each with the sources that report it.
+
+    Raises :class:`UnknownEntity` for a slug no entity has.
+    """
+    iri = _ID + slug
+    about = store.select(
+        sparql_prologue()
+        + f"SELECT ?p ?o (LANG(?o) AS ?lang) WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ <{iri}> ?p ?o }} }}"
+    )
+    if not about:
+        raise UnknownEntity(slug, closest_slugs(store, slug))
+    card: dict[str, Any] = {
+        "slug": slug, "iri": iri, "name": {}, "aliases": [], "classes": [], "description": {},
+        "wikidata": None, "relations_out": [], "relations_in": [], "events": [], "derived": [],
+    }
+    for row in about:
+        p, o, lang = row["p"], row["o"], row.get("lang") or ""
+        if p.endswith("#type"):
+            card["classes"].append(local(o))
+        elif p.endswith("rdf-schema#label"):
+            card["name"][lang or "en"] = o
+        elif p.endswith("core#altLabel"):
+            card["aliases"].append(o)
+        elif p.endswith("rdf-schema#comment"):
+            card["description"][lang or "en"] = o
+        elif p == _AIK + "wikidataId":
+            card["wikidata"] = o
+    card["aliases"].sort()
+    card["classes"] = sorted(card["classes"]) + _ancestors(store, card["classes"])
+    card["relations_out"], card["relations_in"] = _relations(store, iri)
+    card["events"] = events_about(store, iri)
+    card["derived"] = _derived(store, iri)
+    return card
+
+
+def events_about(store: Store, iri: str) -> list[dict[str, Any]]:
+    """The events in which the entity plays a role, newest first, each fully described."""
+    rows = store.select(
+        sparql_prologue()
+        + f"""SELECT DISTINCT ?e ?role WHERE {{
+            GRAPH ?g {{ ?e ?role <{iri}> . ?e prov:wasDerivedFrom ?doc }}
+        }}"""
+    )
+    roles: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        roles[row["e"]].append(local(row["role"]))
+    events = [dict(describe_event(store, e), roles=sorted(r)) for e, r in roles.items()]
+    return sorted(events, key=lambda e: (e.get("date_start") or "", e["id"]), reverse=True)
+
+
+def describe_event(store: Store, event_iri: str) -> dict[str, Any]:
+    """One event node: type, label, participants by role, amounts, status, date and sources."""
+    rows = store.select(
+        sparql_prologue()
+        + f"""SELECT ?g ?p ?o ?label ?v ?cur ?doclabel ?pub ?pubdate WHERE {{
+            GRAPH ?g {{ <{event_iri}> ?p ?o }}
+            FILTER(?g NOT IN (<{DERIVED_GRAPH}>))
+            OPTIONAL {{ GRAPH <{ENTITIES_GRAPH}> {{ ?o rdfs:label ?label FILTER(LANG(?label) = "en") }} }}
+            OPTIONAL {{ ?o schema:value ?v ; schema:currency ?cur }}
+            OPTIONAL {{ ?o a aik:SourceDocument ; rdfs:label ?doclabel .
+                        OPTIONAL {{ ?o schema:publisher/rdfs:label ?pub FILTER(LANG(?pub) = "en") }}
+                        OPTIONAL {{ ?o schema:datePublished ?pubdate }} }}
+        }}"""
+    )
+    event: dict[str, Any] = {
+        "id": slug_of(event_iri), "iri": event_iri, "type": None, "label": None, "participants": {},
+        "amounts": [], "instruments": [], "sources": [], "reported_by": [],
+    }
+    participants: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in rows:
+        p, o = local(row["p"]), row["o"]
+        if p.endswith("#type"):
+            event["type"] = local(o)
+        elif p.endswith("rdf-schema#label"):
+            event["label"] = o
+        elif p.endswith("rdf-schema#comment"):
+            event.setdefault("note", o)
+        elif p == "monetaryAmount" and "v" in row:
+            event["amounts"].append({"value": _number(row["v"]), "currency": row["cur"]})
+        elif p == "instrument":
+            event["instruments"].append(local(o))
+        elif p in ("status",):
+            event["status"] = local(o)
+        elif p in ("amountUSD", "gpuCount", "quantity", "durationDays"):
+            event[_snake(p)] = _number(o)
+        elif p in ("date", "dateStart", "dateEnd", "purpose", "phase"):
+            event[_snake(p)] = str(o)
+        elif p.endswith("#wasDerivedFrom") or p == "reportedBy":
+            key = "sources" if p.endswith("#wasDerivedFrom") else "reported_by"
+            doc = {"iri": o, "title": row.get("doclabel"), "publisher": row.get("pub"), "published": row.get("pubdate")}
+            if doc not in event[key]:
+                event[key].append(doc)
+        elif isinstance(o, str) and o.startswith(_ID):
+            who = {"slug": slug_of(o), "name": row.get("label") or slug_of(o)}
+            if who not in participants[p]:
+                participants[p].append(who)
+    event["participants"] = dict(participants)
+    event["instruments"] = sorted(set(event["instruments"]))
+    event["amounts"].sort(key=lambda a: a["currency"] != "USD")
+    return event
+
+
+def closest_slugs(store: Store, slug: str, n: int = 3) -> list[str]:
+    """The known slugs nearest to ``slug`` by spelling."""
+    from difflib import get_close_matches
+
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }}")
+    return get_close_matches(slug, [slug_of(r["s"]) for r in rows], n=n, cutoff=0.5)
+
+
+def _relations(store: Store, iri: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    excluded = ", ".join(f"<{g}>" for g in _NOT_FACTS)
+    query = sparql_prologue() + f"""SELECT ?dir ?p ?other ?label ?g ?doclabel WHERE {{
+        {{ GRAPH ?g {{ <{iri}> ?p ?other }} BIND("out" AS ?dir) }}
+        UNION
+        {{ GRAPH ?g {{ ?other ?p <{iri}> }} BIND("in" AS ?dir) }}
+        FILTER(?g NOT IN ({excluded}) && STRSTARTS(STR(?other), "{_ID}") && STRSTARTS(STR(?p), "{_AIK}"))
+        FILTER NOT EXISTS {{ GRAPH ?g {{ ?other prov:wasDerivedFrom ?d }} }}
+        OPTIONAL {{ GRAPH <{ENTITIES_GRAPH}> {{ ?other rdfs:label ?label FILTER(LANG(?label) = "en") }} }}
+        OPTIONAL {{ GRAPH ?g {{ ?g rdfs:label ?doclabel }} }}
+    }} ORDER BY ?p ?other"""
+    out: list[dict[str, Any]] = []
+    into: list[dict[str, Any]] = []
+    for row in store.select(query):
+        item = {
+            "predicate": local(row["p"]),
+            "slug": slug_of(row["other"]),
+            "name": row.get("label") or slug_of(row["other"]),
+            "source": {"iri": row["g"], "title": row.get("doclabel")},
+        }
+        (out if row["dir"] == "out" else into).append(item)
+    return out, into
+
+
+def _derived(store: Store, iri: str) -> list[dict[str, Any]]:
+    rows = store.select(
+        sparql_prologue()
+        + f"""SELECT ?dir ?p ?other ?label WHERE {{
+            GRAPH <{DERIVED_GRAPH}> {{
+                {{ <{iri}> ?p ?other BIND("out" AS ?dir) }} UNION {{ ?other ?p <{iri}> BIND("in" AS ?dir) }}
+            }}
+            FILTER(?p != rdf:type)
+            OPTIONAL {{ GRAPH <{ENTITIES_GRAPH}> {{ ?other rdfs:label ?label FILTER(LANG(?label) = "en") }} }}
+        }} ORDER BY ?p ?other"""
+    )
+    return [
+        {"direction": r["dir"], "predicate": local(r["p"]), "slug": slug_of(r["other"]), "name": r.get("label") or slug_of(r["other"])}
+        for r in rows
+    ]
+
+
+def _ancestors(store: Store, classes: list[str]) -> list[str]:
+    if not classes:
+        return []
+    values = " ".join(f"aik:{c}" for c in classes)
+    rows = store.select(
+        sparql_prologue()
+        + f"""SELECT DISTINCT ?super WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{
+            VALUES ?c {{ {values} }} ?c rdfs:subClassOf+ ?super FILTER(STRSTARTS(STR(?super), "{_AIK}")) }} }}"""
+    )
+    return sorted(local(r["super"]) for r in rows if local(r["super"]) not in classes)
+
+
+def _number(value: Any) -> int | float | str:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)

@@ -1,0 +1,1 @@
+"""Exports of the graph: RDF dumps, Neo4j, GraphML."""
