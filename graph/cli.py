@@ -327,3 +327,7 @@ def _print_card(card: dict) -> None:
         sources = [s["iri"] for s in e["sources"]] + [f"via {s['title']}" for s in e["reported_by"]]
         events.add_row(e["label"], ", ".join(e["roles"]), amount, e.get("status", ""), e.get("date", ""), "\n".join(sources))
     out.print(events)
+
+
+if __name__ == "__main__":
+    main()
