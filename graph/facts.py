@@ -83,7 +83,10 @@ class FuzzyDate(FactModel):
         year, month, day, half, quarter = m.groups()
         y = int(year)
         if day:
-            d = dt.date(y, int(month), int(day))
+            try:
+                d = dt.date(y, int(month), int(day))
+            except ValueError as exc:
+                raise ValueError(f"{text!r} is not a calendar date ({exc})") from None
             return cls(text=text, start=d, end=d)
         if month:
             first, last = int(month), int(month)
@@ -270,6 +273,16 @@ class FactFileError(Exception):
         super().__init__("\n".join(str(e) for e in errors))
 
 
+class FactLoader(yaml.SafeLoader):
+    """YAML's safe loader, leaving dates as text: :class:`FuzzyDate` reads them and names a bad one."""
+
+
+FactLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_fact_file(path: str | Path) -> LoadedFile:
     """Read and validate one fact file; raise :class:`FactFileError` naming each problem."""
     path = Path(path)
@@ -281,8 +294,8 @@ def load_fact_file(path: str | Path) -> LoadedFile:
     except OSError as exc:
         raise FactFileError([FactError(name, None, "", f"cannot read: {exc.strerror}")]) from exc
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=FactLoader)
+        data = yaml.load(text, Loader=FactLoader)  # noqa: S506 - FactLoader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
