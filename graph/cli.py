@@ -270,7 +270,9 @@ def _read(path: Path) -> str:
 
 
 def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True)
+    """A progress bar on stderr, shown only where a person watches a terminal."""
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                    console=err, transient=True, disable=not err.is_terminal)
 
 
 def _print_result(result, fmt: str) -> None:
