@@ -13,7 +13,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
-from api import errors, export_routes, funding, query_page, rest_entities, sources, sparql_protocol, supply
+from api import (
+    errors, export_routes, funding, limits, query_page, rest_entities, security, sources, sparql_protocol, supply,
+)
 from api.errors import ProtocolError
 from api.workers import InlineExecutor, WorkerPool
 from graph.store import MEMORY, open_store, resolve_location
@@ -37,6 +39,12 @@ class ServiceConfig:
     """Largest serialised result returned (``AIKG_MAX_RESULT``)."""
     workers: int = 2
     """Query worker processes (``AIKG_WORKERS``)."""
+    max_query_chars: int = 100_000
+    """Longest query or update text accepted, in characters (``AIKG_MAX_QUERY``; 0: no limit)."""
+    max_rows: int = 1_000_000
+    """Most rows a SELECT result may have (``AIKG_MAX_ROWS``; 0: no limit)."""
+    max_per_client: int = 8
+    """Requests one client address may have running at once (``AIKG_MAX_PER_CLIENT``; 0: no limit)."""
 
     @classmethod
     def from_env(cls, **overrides: object) -> "ServiceConfig":
@@ -49,6 +57,9 @@ class ServiceConfig:
             "max_body_bytes": int(env.get("AIKG_MAX_BODY", cls.max_body_bytes)),
             "max_result_bytes": int(env.get("AIKG_MAX_RESULT", cls.max_result_bytes)),
             "workers": int(env.get("AIKG_WORKERS", cls.workers)),
+            "max_query_chars": int(env.get("AIKG_MAX_QUERY", cls.max_query_chars)),
+            "max_rows": int(env.get("AIKG_MAX_ROWS", cls.max_rows)),
+            "max_per_client": int(env.get("AIKG_MAX_PER_CLIENT", cls.max_per_client)),
         }
         values.update({k: (tuple(v) if k == "allow" else v) for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -102,6 +113,8 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     for module in (sparql_protocol, query_page, rest_entities, funding, supply, sources, export_routes):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(limits.PerClientConcurrency, limit=config.max_per_client)
+    security.install(app, fixed_pages=("/docs", "/docs/oauth2-redirect", "/redoc"))  # FastAPIOffline's pages
 
     @app.get("/health", tags=["service"], summary="Liveness and store status",
              responses={200: {"content": {"application/json": {"example": {"status": "ok", "quads": 1234}}}}})

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api import negotiation, query_page, service_description
+from api import limits, negotiation, query_page, service_description
 from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
 from graph import query_guard
@@ -45,6 +45,7 @@ class QueryJob:
     graph_format: str | None = None
     allow: tuple[str, ...] = ()
     max_bytes: int = 50_000_000
+    max_rows: int = 0  # 0: no limit
     accept: str = ""  # the client's header, for the message when nothing fits the query's form
 
 
@@ -89,6 +90,8 @@ def run_query(store: Store, job: QueryJob) -> Answer:
         raise SyntaxError(_unshift(str(exc))) from None
     sink = _Limited(job.max_bytes)
     try:
+        if job.max_rows and isinstance(result, ox.QuerySolutions):
+            result = _at_most(result, job.max_rows, job.max_bytes)
         result.serialize(sink, fmt.oxigraph)  # type: ignore[arg-type]  # the sink raises ResultTooLarge
     except OSError as exc:  # results are lazy: reading the store or an allow-listed SERVICE fails here
         raise StoreError(f"the query failed while running: {exc}") from None
@@ -240,6 +243,7 @@ async def _answer_query(request: Request, params: list[tuple[str, str]], direct:
         raise ProtocolError(400, "missing parameter query (or update, by POST)")
     if len(queries) > 1:
         raise ProtocolError(400, f"parameter query is given {len(queries)} times; send exactly one")
+    limits.check_query_length(queries[0], config.max_query_chars)
     _refuse_unknown(params, ("query", "default-graph-uri", "named-graph-uri"))
     accept = request.headers.get("accept")
     result_format, graph_format = _negotiate(accept, RESULTS), _negotiate(accept, GRAPH)
@@ -256,6 +260,7 @@ async def _answer_query(request: Request, params: list[tuple[str, str]], direct:
         graph_format=graph_format.media_type if graph_format else None,
         allow=config.allow,
         max_bytes=config.max_result_bytes,
+        max_rows=config.max_rows,
         accept=accept or "",
     )
     answer: Answer = await request.app.state.executor.read(run_query, job, deadline=config.deadline)
@@ -267,6 +272,7 @@ async def _apply_update(request: Request, params: list[tuple[str, str]], direct:
     updates = [value for name, value in params if name == "update"]
     if len(updates) > 1:
         raise ProtocolError(400, f"parameter update is given {len(updates)} times; send exactly one")
+    limits.check_query_length(updates[0], config.max_query_chars, "update")
     _refuse_unknown(params, ("update", "using-graph-uri", "using-named-graph-uri"))
     config.authorize(request.headers.get("authorization"))
     job = UpdateJob(
@@ -278,6 +284,13 @@ async def _apply_update(request: Request, params: list[tuple[str, str]], direct:
     )
     await request.app.state.executor.write(run_update, job, deadline=config.deadline)
     return Response(status_code=204)
+
+
+def _at_most(solutions: ox.QuerySolutions, rows: int, max_bytes: int) -> ox.QuerySolutions:
+    """The same solutions, or TooManyRows once they pass ``rows`` (counted on their TSV form, which stops early)."""
+    counter = limits.RowCounter(rows, max_bytes)
+    solutions.serialize(counter, ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
+    return ox.parse_query_results(bytes(counter.buffer), ox.QueryResultsFormat.TSV)  # type: ignore[return-value]
 
 
 def _negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
-import threading
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +14,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from live_server import live_server
+from loopback import Listener
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 TOKEN = "s3cret-token"
@@ -169,35 +168,6 @@ def test_an_update_is_applied_and_rederives_the_shortcut_edges(base: str) -> Non
         "Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
     assert response.status_code == 204, response.text
     assert httpx.get(base + "/sparql", params={"query": FUNDED}).json()["boolean"] is True
-
-
-class Listener:
-    """A TCP listener that records whether anything connected to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while self.running:
-            try:
-                conn, _ = self.sock.accept()
-                self.connections += 1
-                conn.close()
-            except OSError:
-                continue
-
-    def close(self) -> None:
-        self.running = False
-        self.thread.join()
-        self.sock.close()
 
 
 @pytest.mark.parametrize(("template", "rule"), [
