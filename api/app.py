@@ -110,6 +110,7 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     app.state.config = config
     app.state.location = str(location)
     errors.install(app)
+    errors.document(app)
     for module in (sparql_protocol, query_page, rest_entities, funding, supply, sources, export_routes):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -46,6 +46,22 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ProtocolError, _protocol_error)
 
 
+def document(app: FastAPI) -> None:
+    """Say in the OpenAPI document that a 422's ``detail`` is FastAPI's list or, from our own checks, a message."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        error = schema.get("components", {}).get("schemas", {}).get("HTTPValidationError", {})
+        if "detail" in error.get("properties", {}):
+            error["properties"]["detail"] = {"title": "Detail", "anyOf": [error["properties"]["detail"], {"type": "string"}]}
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def answer(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """An error answer in the style of the path: plain text under /sparql, JSON elsewhere."""
     if request.url.path.startswith("/sparql"):

@@ -249,8 +249,7 @@ async def _answer_query(request: Request, params: list[tuple[str, str]], direct:
     result_format, graph_format = _negotiate(accept, RESULTS), _negotiate(accept, GRAPH)
     if result_format is None and graph_format is None:
         raise negotiation.NotAcceptable(accept or "", [f.media_type for f in (*RESULTS, *GRAPH)])
-    default = [v for n, v in params if n == "default-graph-uri"]
-    named = [v for n, v in params if n == "named-graph-uri"]
+    default, named = _graph_iris(params, "default-graph-uri"), _graph_iris(params, "named-graph-uri")
     job = QueryJob(
         text=queries[0],
         default_graphs=default if default or named else None,
@@ -277,8 +276,8 @@ async def _apply_update(request: Request, params: list[tuple[str, str]], direct:
     config.authorize(request.headers.get("authorization"))
     job = UpdateJob(
         text=updates[0],
-        using=[v for n, v in params if n == "using-graph-uri"],
-        using_named=[v for n, v in params if n == "using-named-graph-uri"],
+        using=_graph_iris(params, "using-graph-uri"),
+        using_named=_graph_iris(params, "using-named-graph-uri"),
         base_iri=_base(request),
         allow=config.allow,
     )
@@ -291,6 +290,17 @@ def _at_most(solutions: ox.QuerySolutions, rows: int, max_bytes: int) -> ox.Quer
     counter = limits.RowCounter(rows, max_bytes)
     solutions.serialize(counter, ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]
     return ox.parse_query_results(bytes(counter.buffer), ox.QueryResultsFormat.TSV)  # type: ignore[return-value]
+
+
+def _graph_iris(params: list[tuple[str, str]], name: str) -> list[str]:
+    """The values of a dataset parameter, each checked to be an absolute IRI (400 naming it if not)."""
+    values = [v for n, v in params if n == name]
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as exc:
+            raise ProtocolError(400, f"parameter {name}: {value!r} is not an absolute IRI ({exc})") from None
+    return values
 
 
 def _negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
