@@ -7,6 +7,7 @@ straight to the line. See the README section "Fact files" for the format.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -296,9 +297,13 @@ def load_fact_file(path: str | Path) -> LoadedFile:
     try:
         root = yaml.compose(text, Loader=FactLoader)
         data = yaml.load(text, Loader=FactLoader)  # noqa: S506 - FactLoader is a SafeLoader
+    except yaml.reader.ReaderError as exc:  # a control character: the reader names no line, so count it
+        line = text.count("\n", 0, exc.position) + 1
+        problem = f"character #x{exc.character:04x} is not allowed in YAML" if isinstance(exc.character, int) else exc.reason
+        raise FactFileError([FactError(name, line, "", f"malformed YAML: {problem}")]) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = " ".join((getattr(exc, "problem", None) or str(exc)).split())  # one line a problem
         raise FactFileError(
             [FactError(name, mark.line + 1 if mark else None, "", f"malformed YAML: {problem}")]
         ) from exc
@@ -381,6 +386,8 @@ def field_path(loc: tuple[str | int, ...]) -> str:
     """A field path as people write it: ``events[0].recipient``."""
     out = ""
     for part in loc:
+        if not isinstance(part, int) and not str(part).isidentifier():
+            part = json.dumps(str(part), ensure_ascii=False)  # an odd key ("", "a\nb") stays on one line, visible
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
