@@ -18,6 +18,7 @@ from api import (
 )
 from api.errors import ProtocolError
 from api.workers import InlineExecutor, WorkerPool
+from graph import recovery
 from graph.store import MEMORY, open_store, resolve_location
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -87,6 +88,7 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
 
             app.state.executor = InlineExecutor(build_store(store=MEMORY)[0])
         else:
+            recovery.recover(location)  # an update cut short by a crash: derive the shortcut edges again
             open_store(location, read_only=True).close()  # fail now, with the store's message, if it is missing
             app.state.executor = WorkerPool(location, size=config.workers)
         await app.state.executor.start()

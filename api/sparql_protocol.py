@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from api import limits, negotiation, query_page, service_description
 from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
-from graph import query_guard
+from graph import query_guard, recovery
 from graph.build import derive
 from graph.store import Store, StoreError
 from ontology import PREFIXES
@@ -105,12 +105,15 @@ def run_update(store: Store, job: UpdateJob) -> int:
     """
     found = query_guard.check(job.text, graphs=store.graphs(), allow=job.allow)
     text = query_guard.add_using(job.text, job.using, job.using_named, found)
+    marker = recovery.begin_change(store.location)  # a crash from here on is repaired on the next start
     try:
         store.update(_PROLOGUE + text, base_iri=job.base_iri)
     except SyntaxError as exc:
+        recovery.end_change(marker)  # nothing changed
         raise SyntaxError(_unshift(str(exc))) from None
     derived = derive(store)
     store.flush()
+    recovery.end_change(marker)
     return derived
 
 

@@ -140,14 +140,19 @@ def build_store(
 def derive(store: Store) -> int:
     """Recompute graph ``aik:derived`` from the rules; return how many triples it now holds."""
     derived = ox.NamedNode(DERIVED_GRAPH)
-    triples: list[ox.Quad] = []
+    triples = derived_triples(store)
+    store.replace_graph(DERIVED_GRAPH, {ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples})
+    return len(triples)
+
+
+def derived_triples(store: Store) -> set[ox.Triple]:
+    """What the rules derive from the facts now in ``store`` (graph ``aik:derived`` should hold exactly this)."""
+    triples: set[ox.Triple] = set()
     # Each rule reads the union of every other graph, so derived edges never feed on themselves.
     sources = [g for g in store.graphs() if g != DERIVED_GRAPH]
     for rule in rule_files():
-        result = store.query(rule.read_text(encoding="utf-8"), default_graph=sources, named_graphs=sources)
-        triples += [ox.Quad(t.subject, t.predicate, t.object, derived) for t in result]
-    store.replace_graph(DERIVED_GRAPH, set(triples))
-    return len(set(triples))
+        triples.update(store.query(rule.read_text(encoding="utf-8"), default_graph=sources, named_graphs=sources))
+    return triples
 
 
 def ontology_quads() -> list[ox.Quad]:

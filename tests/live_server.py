@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -31,12 +33,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass
+class Server:
+    """A running server: its base URL and its process (the leader of its own process group)."""
+
+    base: str
+    process: subprocess.Popen
+
+    def kill_hard(self) -> None:
+        """kill -9 the server and its query workers at once, as a crash or the OOM killer would."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(10)
+
+
 @contextmanager
 def live_server(store: Path | str, *, token: str | None = None, **settings: str) -> Iterator[str]:
     """Serve ``store`` (a path or ``:memory:``) until the block ends; yields the base URL.
 
     ``settings`` become AIKG_* variables; the server's log is shown if it fails to start.
     """
+    with running_server(store, token=token, **settings) as server:
+        yield server.base
+
+
+@contextmanager
+def running_server(store: Path | str, *, token: str | None = None, **settings: str) -> Iterator[Server]:
+    """Like :func:`live_server`, yielding the :class:`Server` so a test can kill it."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}
     env.update({"AIKG_STORE": str(store), "PYTHONPATH": str(REPO) + os.pathsep + env.get("PYTHONPATH", "")})
@@ -47,18 +72,23 @@ def live_server(store: Path | str, *, token: str | None = None, **settings: str)
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:app_from_env", "--factory",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base, process, log)
-        yield base
+        yield Server(base, process)
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
         try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # query workers left behind by a crash
+        except (ProcessLookupError, PermissionError):
+            pass
         log.close()
 
 
