@@ -1,0 +1,192 @@
+"""The page: a pyvis network of the selection, written as one self-contained HTML file.
+
+pyvis makes the vis-network node and edge records; the page around them is ours, because pyvis's own
+templates link CDNs. vis-network's JS and CSS are inlined from the copy pyvis ships, and every name goes
+into a JSON block that the page's script turns into text nodes, so a name is never parsed as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyvis
+from pyvis.network import Network
+
+from graph.view.details import Details, event_summary
+from graph.view.selection import Selection
+
+HERE = Path(__file__).resolve().parent
+VIS_DIR = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
+
+# Colour and vis-network shape per class; classes not listed fall back to their nearest listed ancestor.
+STYLES: dict[str, tuple[str, str]] = {
+    "Person": ("#f4a261", "dot"),
+    "Company": ("#2a9d8f", "square"),
+    "InvestmentFirm": ("#264653", "diamond"),
+    "Bank": ("#6d597a", "triangle"),
+    "MediaOrganization": ("#8d99ae", "triangleDown"),
+    "Organization": ("#52796f", "square"),
+    "DataCenter": ("#e63946", "hexagon"),
+    "AIModel": ("#9b5de5", "star"),
+    "HardwareProduct": ("#457b9d", "dot"),
+    "Asset": ("#c9184a", "hexagon"),
+    "Place": ("#a8dadc", "dot"),
+    "FundingRound": ("#ffb703", "diamond"),
+    "SupplyDeal": ("#219ebc", "triangle"),
+    "CapacityObservation": ("#8ecae6", "dot"),
+    "Construction": ("#bc6c25", "square"),
+    "CashBurnForecast": ("#fb8500", "diamond"),
+    "Event": ("#ced4da", "dot"),
+}
+DEFAULT_STYLE = ("#adb5bd", "dot")
+
+
+def build_network(selection: Selection, details: Details) -> Network:
+    """The pyvis network of the selection: styled nodes and labelled, directed edges."""
+    graph = selection.graph
+    net = Network(directed=True)
+    names = {n: d["name"] for n, d in graph.nodes(data=True)}
+    degree = dict(graph.degree())
+    for node, data in graph.nodes(data=True):
+        colour, shape = style_of(data["cls"], details)
+        label = data["name"]
+        event = details.events.get(node, {})
+        if data["kind"] == "event" and any(event.get(k) is not None for k in ("amount_usd", "quantity", "gpu_count")):
+            label = event_summary(event, names)
+        net.add_node(node, label=label, shape=shape, color=colour, value=max(degree[node], 1),
+                     kind=data["kind"], cls=data["cls"], size=10 if data["kind"] == "event" else 16)
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        events = [details.events[e] for e in data.get("events", []) if e in details.events]
+        summary = "; ".join(filter(None, (event_summary(e, names) for e in events)))
+        label = words(key) + (f": {summary}" if summary else "")
+        net.add_edge(u, v, id=f"{u}|{key}|{v}", label=label, predicate=key, derived=bool(data["derived"]),
+                     arrows="to", dashes=bool(data["derived"]), events=[e["id"] for e in events],
+                     sources=[] if events else [_key(s) for s in data["sources"]])
+    net.options = network_options(len(graph))
+    return net
+
+
+def page_data(selection: Selection, details: Details, *, entity_link: str | None = None, title: str = "aikg graph view") -> dict[str, Any]:
+    """Everything the page script needs, as plain JSON: vis records, node facts, events, sources, legend."""
+    net = build_network(selection, details)
+    graph = selection.graph
+    events_of: dict[str, list[str]] = defaultdict(list)
+    money: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    gpus: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event_id, event in details.events.items():
+        for role, slugs in event["roles"].items():
+            for slug in slugs:
+                if slug in graph and event_id not in events_of[slug]:
+                    events_of[slug].append(event_id)
+                if role == "recipient" and event.get("amount_usd") is not None:
+                    money[slug][0] += event["amount_usd"]
+        if event.get("type") == "FundingRound" and event.get("amount_usd") is not None:
+            investors = _investors(event)
+            for slug in investors:  # a round's money is split evenly when the source does not say who gave what
+                money[slug][1] += event["amount_usd"] / len(investors)
+        if event.get("gpu_count") is not None:
+            for slug in event["roles"].get("asset", []):
+                gpus[slug].append({"count": event["gpu_count"], "when": event.get("date") or ", ".join(event.get("phase", [])),
+                                   "order": event.get("date_start") or event.get("date") or "9999"})
+    used_events = {e for ids in events_of.values() for e in ids} | {n for n, d in graph.nodes(data=True) if d["kind"] == "event"}
+    info = {}
+    for node, data in graph.nodes(data=True):
+        info[node] = {
+            "kind": data["kind"], "cls": data["cls"], "classes": sorted(details.classes_of(data["cls"])),
+            "name": data["name"], "name_ja": data.get("name_ja"), "aliases": details.aliases.get(node, []),
+            "degree": graph.degree(node), "money_in": money[node][0] if node in money else 0,
+            "money_out": money[node][1] if node in money else 0,
+            "events": sorted(events_of.get(node, []), key=lambda e: details.events[e].get("date_start") or details.events[e].get("date") or "", reverse=True),
+            "gpus": [{"count": g["count"], "when": g["when"]} for g in sorted(gpus.get(node, []), key=lambda g: g["order"])],
+        }
+    events = {e: _event_for_page(details.events[e], graph) for e in sorted(used_events) if e in details.events}
+    sources = {_key(iri): doc for iri, doc in details.sources.items()}
+    classes: dict[str, int] = defaultdict(int)
+    for _, data in graph.nodes(data=True):
+        classes[data["cls"]] += 1
+    legend = [{"cls": c, "count": n, "color": style_of(c, details)[0], "shape": style_of(c, details)[1],
+               "event": "Event" in details.classes_of(c) or c == "CapacityObservation"} for c, n in sorted(classes.items())]
+    return {
+        "title": title, "note": selection.note(), "focus": selection.options.focus, "mode": selection.options.events,
+        "entityLink": entity_link, "nodes": net.nodes, "edges": net.edges, "options": net.options,
+        "info": info, "events": events, "sources": sources, "legend": legend,
+    }
+
+
+def render_html(selection: Selection, details: Details, *, entity_link: str | None = None, title: str = "aikg graph view") -> str:
+    """The whole page as one string: vis-network, our script and style, and the data, all inline."""
+    data = json.dumps(page_data(selection, details, entity_link=entity_link, title=title), ensure_ascii=False, default=str)
+    # Inside <script type="application/json"> only "</" could end the block; escaping < > & keeps names inert.
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    parts = {
+        "TITLE": _escape(title),
+        "VIS_CSS": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
+        "PAGE_CSS": (HERE / "page.css").read_text(encoding="utf-8"),
+        "VIS_JS": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"),
+        "PAGE_JS": (HERE / "page.js").read_text(encoding="utf-8"),
+        "DATA": data,
+    }
+    template = (HERE / "page.html").read_text(encoding="utf-8")
+    # One pass, so nothing inserted is scanned again for markers.
+    return re.sub(r"@@(TITLE|VIS_CSS|PAGE_CSS|VIS_JS|PAGE_JS|DATA)@@", lambda m: parts[m.group(1)], template)
+
+
+def style_of(cls: str, details: Details) -> tuple[str, str]:
+    """Colour and shape for a class, inherited from the nearest styled ancestor."""
+    if cls in STYLES:
+        return STYLES[cls]
+    for ancestor in ("Organization", "Asset", "Event", "Agent"):
+        if ancestor in details.classes_of(cls) and ancestor in STYLES:
+            return STYLES[ancestor]
+    return DEFAULT_STYLE
+
+
+def network_options(nodes: int) -> dict[str, Any]:
+    """vis-network options: physics that settles in a bounded number of steps (then the page stops it)."""
+    return {
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False},
+        "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "scaling": {"min": 8, "max": 30}},
+        "edges": {"font": {"size": 10, "align": "middle", "color": "#444"}, "smooth": False,
+                  "color": {"color": "#9aa5b1", "highlight": "#e76f51"}, "arrows": {"to": {"scaleFactor": 0.6}}},
+        "layout": {"improvedLayout": nodes <= 150, "randomSeed": 7},
+        "physics": {
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "springConstant": 0.03, "damping": 0.25, "avoidOverlap": 0.2},
+            "stabilization": {"enabled": True, "iterations": 400 if nodes <= 500 else 250, "updateInterval": 25, "fit": True},
+            "minVelocity": 1.0,
+        },
+    }
+
+
+def words(predicate: str) -> str:
+    """A predicate as words: ``arrangedFinancingFor`` → ``arranged financing for``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", predicate).lower().replace("ceo of", "CEO of")
+
+
+def _event_for_page(event: dict[str, Any], graph: nx.MultiDiGraph) -> dict[str, Any]:
+    page = {k: v for k, v in event.items() if k not in ("sources", "reported_by", "roles")}
+    page["sources"] = [_key(s) for s in event["sources"]]
+    page["reported_by"] = [_key(s) for s in event["reported_by"]]
+    page["roles"] = {role: [{"slug": s, "name": graph.nodes[s]["name"] if s in graph else s} for s in slugs] for role, slugs in event["roles"].items()}
+    page["summary"] = event_summary(event, {n: d["name"] for n, d in graph.nodes(data=True)})
+    return page
+
+
+def _investors(event: dict[str, Any]) -> set[str]:
+    return set(event["roles"].get("investor", [])) | set(event["roles"].get("leadInvestor", []))
+
+
+def _key(iri: str) -> str:
+    """A source's slug, so the page carries no absolute URLs at all."""
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _escape(text: str) -> str:
+    from html import escape
+
+    return escape(text, quote=True)
