@@ -331,5 +331,12 @@ def _print_card(card: dict) -> None:
     out.print(events)
 
 
+# -- the graph view ----------------------------------------------------------------------------
+
+from graph.view.command import view as view_command  # noqa: E402  (it reads fail/_open from this module when run)
+
+app.command("view")(view_command)
+
+
 if __name__ == "__main__":
     main()
