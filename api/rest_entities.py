@@ -72,11 +72,12 @@ def search(store: Store, q: str, type_: str | None, limit: int, offset: int) -> 
 
 
 def card(store: Store, slug: str) -> dict[str, Any]:
-    """The entity card, or ProtocolError 404 naming the closest slugs."""
+    """The entity card with a link to its graph view, or ProtocolError 404 naming the closest slugs."""
     try:
-        return entity_card(store, slug)
+        found = entity_card(store, slug)
     except UnknownEntity as exc:
         raise _unknown(slug, exc.suggestions) from None
+    return {**found, "view": f"/view?focus={slug}"}
 
 
 def description(store: Store, slug: str, media_type: str) -> bytes:

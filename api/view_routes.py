@@ -1,0 +1,81 @@
+"""``GET /view``: the interactive graph view, served with the same options as ``aikg view``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api.errors import ProtocolError
+from api.reading import read
+from api.security import script_hash
+from api.workers import store_cache
+from graph import analysis
+from graph.cards import closest_slugs
+from graph.store import Store
+from graph.view.command import split_types
+from graph.view.details import read_details
+from graph.view.render import render_html
+from graph.view.selection import SelectionError, ViewOptions, select
+
+router = APIRouter(tags=["graph view"])
+# The page's code is inline so the same file works from disk; the JSON data block is never executed.
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+
+
+def page(store: Store, options: ViewOptions) -> str:
+    """The view's HTML for ``options`` (run in a query worker); cards link to ``/entities/{slug}``."""
+    cache = store_cache(store)
+    if "projection" not in cache:
+        cache["projection"] = analysis.project(store)
+    if "view_details" not in cache:
+        cache["view_details"] = read_details(store)
+    try:
+        selection = select(cache["projection"], cache["view_details"], options)
+    except KeyError:
+        suggestions = closest_slugs(store, options.focus or "")
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        raise ProtocolError(404, f"focus: no entity {options.focus!r}{hint}") from None
+    except SelectionError as exc:
+        raise ProtocolError(422, str(exc)) from None
+    title = f"aikg: around {options.focus}" if options.focus else "aikg: the graph"
+    return render_html(selection, cache["view_details"], entity_link="/entities/", title=title)
+
+
+@router.get(
+    "/view",
+    summary="The interactive graph view (HTML, works offline)",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {"example": "<!doctype html>..."}}},
+               404: {"description": "Unknown focus; the message names the closest slugs"},
+               422: {"description": "An option out of range, an unknown class or a malformed date"}},
+)
+async def view(
+    request: Request,
+    focus: str | None = Query(None, description="Slug of the entity to centre on; default the whole graph", examples=["xai"],
+                              pattern=r"^[a-z0-9][a-z0-9-]*$"),
+    depth: int = Query(2, ge=0, le=6, description="Hops around the focus, either direction"),
+    types: str = Query("", description="Comma-separated classes to keep (subclasses count); the focus always stays",
+                       examples=["Organization,Person,FundingRound"]),
+    since: str | None = Query(None, description="Leave out events that ended before this date (YYYY, YYYY-MM, YYYY-MM-DD)",
+                              examples=["2025-01"]),
+    min_amount: float | None = Query(None, alias="min-amount", ge=0, description="Leave out events under this many US dollars"),
+    events: str = Query("show", pattern="^(show|collapse)$", description="Events as nodes (show) or folded into shortcut edges (collapse)"),
+    max_nodes: int = Query(500, alias="max-nodes", ge=1, le=5000, description="Node cap; the page says what it left out"),
+) -> HTMLResponse:
+    """One self-contained page: search, class filter, cards linking to ``/entities/{slug}``, the event switch."""
+    options: Any = ViewOptions(focus=focus, depth=depth, types=split_types([types]), since=since, min_amount=min_amount,
+                               events="collapse" if events == "collapse" else "show", max_nodes=max_nodes)
+    html = await read(request, page, options)
+    return HTMLResponse(html, headers={"Content-Security-Policy": page_policy(html)})
+
+
+def page_policy(html: str) -> str:
+    """The view's Content-Security-Policy: its own inline scripts and styles by hash, nothing from elsewhere."""
+    scripts = [script_hash(body.encode()) for body in _INLINE_SCRIPT.findall(html) if body.strip()]
+    styles = [script_hash(body.encode()) for body in _INLINE_STYLE.findall(html) if body.strip()]
+    return (f"default-src 'none'; script-src {' '.join(scripts)}; style-src {' '.join(styles)}; img-src 'self' data:; "
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
