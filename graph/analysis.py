@@ -121,13 +121,21 @@ def _step(graph: nx.MultiDiGraph, a: str, b: str) -> dict[str, Any]:
 
 def _attach_events_to_shortcuts(graph: nx.MultiDiGraph) -> None:
     """Give each derived shortcut edge the events it summarises and their sources."""
+    # One pass over the events' role edges, so a hub with thousands of rounds stays linear.
+    roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for event, target, role in graph.edges(keys=True):
+        if graph.nodes[event]["kind"] == "event":
+            roles[event][role].add(target)
+    summarised: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for event, by_role in roles.items():
+        for shortcut, (start_role, end_roles) in SHORTCUT_ROLES.items():
+            ends = set().union(*(by_role.get(r, set()) for r in end_roles))
+            for start in by_role.get(start_role, ()):
+                for end in ends:
+                    summarised[(start, end, shortcut)].add(event)
     for u, v, key, data in graph.edges(keys=True, data=True):
         if not data["derived"] or key not in SHORTCUT_ROLES:
             continue
-        start_role, end_roles = SHORTCUT_ROLES[key]
-        events = [
-            e for e, _, k in graph.in_edges(u, keys=True) if k == start_role
-            and any(graph.has_edge(e, v, r) for r in end_roles)
-        ]
+        events = summarised.get((u, v, key), set())
         data["events"] = sorted(events)
         data["sources"] = sorted({s for e in events for s in graph.nodes[e].get("sources", [])})
