@@ -145,6 +145,7 @@
       }
       card.append(el("h3", {}, type + " (" + ids.length + ")"), ul);
     }
+    if (i.events_total > i.events.length) card.append(el("p", { class: "meta" }, "and " + fmt(i.events_total - i.events.length) + " older events; the full card lists them all"));
     const rel = el("ul");
     for (const e of edges.get()) {
       if (e.from !== id && e.to !== id) continue;

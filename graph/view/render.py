@@ -13,7 +13,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pyvis
 from pyvis.network import Network
 
@@ -44,6 +43,8 @@ STYLES: dict[str, tuple[str, str]] = {
     "Event": ("#ced4da", "dot"),
 }
 DEFAULT_STYLE = ("#adb5bd", "dot")
+CARD_EVENTS = 50
+"""Events listed in one node's card; the card says how many more there are."""
 
 
 def build_network(selection: Selection, details: Details) -> Network:
@@ -75,36 +76,43 @@ def page_data(selection: Selection, details: Details, *, entity_link: str | None
     """Everything the page script needs, as plain JSON: vis records, node facts, events, sources, legend."""
     net = build_network(selection, details)
     graph = selection.graph
-    events_of: dict[str, list[str]] = defaultdict(list)
+    names = {n: d["name"] for n, d in graph.nodes(data=True)}
+    events_of: dict[str, set[str]] = defaultdict(set)
     money: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     gpus: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event_id, event in details.events.items():
         for role, slugs in event["roles"].items():
             for slug in slugs:
-                if slug in graph and event_id not in events_of[slug]:
-                    events_of[slug].append(event_id)
+                if slug not in graph:
+                    continue
+                events_of[slug].add(event_id)
                 if role == "recipient" and event.get("amount_usd") is not None:
                     money[slug][0] += event["amount_usd"]
         if event.get("type") == "FundingRound" and event.get("amount_usd") is not None:
             investors = _investors(event)
-            for slug in investors:  # a round's money is split evenly when the source does not say who gave what
+            for slug in investors & graph.nodes.keys():  # split evenly when the source does not say who gave what
                 money[slug][1] += event["amount_usd"] / len(investors)
         if event.get("gpu_count") is not None:
             for slug in event["roles"].get("asset", []):
                 gpus[slug].append({"count": event["gpu_count"], "when": event.get("date") or ", ".join(event.get("phase", [])),
                                    "order": event.get("date_start") or event.get("date") or "9999"})
-    used_events = {e for ids in events_of.values() for e in ids} | {n for n, d in graph.nodes(data=True) if d["kind"] == "event"}
+    used_events = {n for n, d in graph.nodes(data=True) if d["kind"] == "event"}
+    used_events |= {e for _, _, d in graph.edges(data=True) for e in d.get("events", [])}
     info = {}
     for node, data in graph.nodes(data=True):
+        # A hub may take part in thousands of events; its card lists the newest and says how many there are.
+        newest = sorted(events_of.get(node, ()), key=lambda e: (details.events[e].get("date_start") or details.events[e].get("date") or "", e),
+                        reverse=True)
+        used_events.update(newest[:CARD_EVENTS])
         info[node] = {
             "kind": data["kind"], "cls": data["cls"], "classes": sorted(details.classes_of(data["cls"])),
             "name": data["name"], "name_ja": data.get("name_ja"), "aliases": details.aliases.get(node, []),
             "degree": graph.degree(node), "money_in": money[node][0] if node in money else 0,
             "money_out": money[node][1] if node in money else 0,
-            "events": sorted(events_of.get(node, []), key=lambda e: details.events[e].get("date_start") or details.events[e].get("date") or "", reverse=True),
+            "events": newest[:CARD_EVENTS], "events_total": len(newest),
             "gpus": [{"count": g["count"], "when": g["when"]} for g in sorted(gpus.get(node, []), key=lambda g: g["order"])],
         }
-    events = {e: _event_for_page(details.events[e], graph) for e in sorted(used_events) if e in details.events}
+    events = {e: _event_for_page(details.events[e], names) for e in sorted(used_events) if e in details.events}
     sources = {_key(iri): doc for iri, doc in details.sources.items()}
     classes: dict[str, int] = defaultdict(int)
     for _, data in graph.nodes(data=True):
@@ -168,12 +176,12 @@ def words(predicate: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", predicate).lower().replace("ceo of", "CEO of")
 
 
-def _event_for_page(event: dict[str, Any], graph: nx.MultiDiGraph) -> dict[str, Any]:
+def _event_for_page(event: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     page = {k: v for k, v in event.items() if k not in ("sources", "reported_by", "roles")}
     page["sources"] = [_key(s) for s in event["sources"]]
     page["reported_by"] = [_key(s) for s in event["reported_by"]]
-    page["roles"] = {role: [{"slug": s, "name": graph.nodes[s]["name"] if s in graph else s} for s in slugs] for role, slugs in event["roles"].items()}
-    page["summary"] = event_summary(event, {n: d["name"] for n, d in graph.nodes(data=True)})
+    page["roles"] = {role: [{"slug": s, "name": names.get(s, s)} for s in slugs] for role, slugs in event["roles"].items()}
+    page["summary"] = event_summary(event, names)
     return page
 
 

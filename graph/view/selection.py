@@ -83,16 +83,7 @@ def select(graph: nx.MultiDiGraph, details: Details, options: ViewOptions) -> Se
     options.check()
     if options.focus is not None and (options.focus not in graph or graph.nodes[options.focus]["kind"] != "entity"):
         raise KeyError(options.focus)
-    entity_types, event_types = _split_types(graph, details, options.types)
-    keep = [n for n, d in graph.nodes(data=True) if n == options.focus or _passes(n, d, details, options, entity_types, event_types)]
-    filtered = graph.subgraph(keep)
-    dropped_events = {n for n, d in graph.nodes(data=True) if d["kind"] == "event" and n not in filtered}
-    edges = [
-        (u, v, k) for u, v, k, d in filtered.edges(keys=True, data=True)
-        if not (d.get("events") and all(e in dropped_events for e in d["events"]))
-    ]
-    filtered = nx.MultiDiGraph(filtered.edge_subgraph(edges)) if edges else nx.MultiDiGraph()
-    filtered.add_nodes_from((n, graph.nodes[n]) for n in keep if graph.nodes[n]["kind"] == "entity" or filtered.has_node(n))
+    filtered = _filtered(graph, details, options) if options.types or options.since or options.min_amount is not None else graph
     filtered_out = len(graph) - len(filtered)
     if options.focus is not None:
         distance = nx.single_source_shortest_path_length(filtered.to_undirected(as_view=True), options.focus, cutoff=options.depth)
@@ -108,6 +99,21 @@ def select(graph: nx.MultiDiGraph, details: Details, options: ViewOptions) -> Se
         left_out=Counter(filtered.nodes[n]["cls"] for n in cut),
         filtered_out=filtered_out,
     )
+
+
+def _filtered(graph: nx.MultiDiGraph, details: Details, options: ViewOptions) -> nx.MultiDiGraph:
+    """The graph without the nodes the filters drop, and without shortcut edges whose events all went."""
+    entity_types, event_types = _split_types(graph, details, options.types)
+    keep = [n for n, d in graph.nodes(data=True) if n == options.focus or _passes(n, d, details, options, entity_types, event_types)]
+    kept = graph.subgraph(keep)
+    dropped_events = {n for n, d in graph.nodes(data=True) if d["kind"] == "event" and n not in kept}
+    edges = [
+        (u, v, k) for u, v, k, d in kept.edges(keys=True, data=True)
+        if not (d.get("events") and all(e in dropped_events for e in d["events"]))
+    ]
+    filtered = nx.MultiDiGraph(kept.edge_subgraph(edges)) if edges else nx.MultiDiGraph()
+    filtered.add_nodes_from((n, graph.nodes[n]) for n in keep if graph.nodes[n]["kind"] == "entity" or filtered.has_node(n))
+    return filtered
 
 
 def _split_types(graph: nx.MultiDiGraph, details: Details, types: tuple[str, ...]) -> tuple[set[str], set[str]]:
