@@ -152,7 +152,7 @@ def test_html_pages_that_show_entities_keep_the_name_inert(base: str) -> None:
 
 
 def test_a_real_browser_runs_nothing_from_a_hostile_name(base: str) -> None:
-    """Chromium shows the query page with the hostile name as its query and in its results: no dialog opens."""
+    """Chromium shows the hostile name in the query page (query and results) and the graph view: no dialog opens."""
     import shutil
 
     from playwright.sync_api import sync_playwright
@@ -168,7 +168,13 @@ def test_a_real_browser_runs_nothing_from_a_hostile_name(base: str) -> None:
             page.click("#run")
             page.wait_for_selector("#results table")
             shown = page.locator("#results td").first.inner_text()
+            # The graph view draws the hostile company and its neighbours.
+            view = page.goto(base + "/view?focus=hostile-co")
+            assert view is not None and view.status == 200
+            page.wait_for_load_state("load")
+            drawn = page.content()
         finally:
             browser.close()
     assert dialogs == []
     assert "<b>x</b>" in shown and "alert(1)" in shown  # shown as text, not run
+    assert "<b>x</b>" not in drawn  # the view's document holds the name as text only
