@@ -12,9 +12,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from live_server import live_server
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
@@ -53,3 +55,28 @@ def test_no_generated_request_gets_a_server_error(case: schemathesis.Case, serve
         timeout=30,
         checks=[not_a_server_error, content_type_conformance, response_schema_conformance],
     )
+
+
+SPARQL_WORDS = st.sampled_from([
+    "SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "FILTER", "OPTIONAL", "UNION", "GRAPH", "VALUES", "BIND",
+    "LIMIT", "OFFSET", "ORDER BY", "GROUP BY", "COUNT(*)", "*", "{", "}", "(", ")", ".", ";", ",", "?s", "?p", "?o",
+    "id:xai", "aik:FundingRound", "rdfs:label", "<urn:x>", "<https://w3id.org/aikg/id/xai>", '"x"', "'y'@en", "1",
+    "-2.5e3", "a", "#", "\n", "PREFIX x: <urn:x#>", "BASE <urn:b/>", "\\", '"', "<", "\u202e", "é", "\x00",
+])
+
+
+@settings(max_examples=EXAMPLES * 4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(words=st.lists(SPARQL_WORDS, max_size=25), accept=st.sampled_from([
+    "application/sparql-results+json", "text/csv", "application/sparql-results+xml", "text/turtle", "*/*",
+    "text/html", "image/png", "", "application/json;q=0.5, text/csv;q=x",
+]))
+def test_any_query_text_gets_a_clear_answer(server: str, words: list[str], accept: str) -> None:
+    query = " ".join(words)
+    for answer in (
+        httpx.get(server + "/sparql", params={"query": query}, headers={"Accept": accept}, timeout=30),
+        httpx.post(server + "/sparql", content=query.encode("utf-8", "surrogatepass"),
+                   headers={"Accept": accept, "Content-Type": "application/sparql-query"}, timeout=30),
+    ):
+        assert answer.status_code in (200, 400, 406, 413), (query, accept, answer.status_code, answer.text)
+        if answer.status_code != 200:
+            assert answer.text.strip() and "Traceback" not in answer.text
