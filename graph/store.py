@@ -187,7 +187,11 @@ class Generation:
         self.root = live.parent / f"{live.name}.generations"
         self.root.mkdir(parents=True, exist_ok=True)
         self.path = self.root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
-        self.store = Store(ox.Store(str(self.path)), self.path)
+        try:
+            self.store = Store(ox.Store(str(self.path)), self.path)
+        except OSError:
+            shutil.rmtree(self.path, ignore_errors=True)  # a full disk must not leave a half-made directory
+            raise
 
     def commit(self) -> None:
         """Flush the new generation and point the live link at it; generations before the previous one go."""

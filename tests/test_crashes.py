@@ -183,6 +183,8 @@ def test_a_full_disk_during_a_build_fails_clearly_and_the_old_store_keeps_servin
         problems = build.stderr.strip().splitlines()
         assert len(problems) == 1 and ("No space left on device" in problems[0] or "too large" in problems[0].lower())
         assert os.readlink(live) == before
+        generations = [p.name for p in (disk / "store.generations").iterdir()]
+        assert generations == [Path(before).name], "the failed build left a half-made generation behind"
         health = httpx.get(server.base + "/health").json()
         assert health["status"] == "ok" and health["quads"] == quads
         card = httpx.get(server.base + "/entities/xai")
