@@ -138,15 +138,18 @@ def test_the_offline_check_finds_what_a_browser_would_load() -> None:
 
 
 def test_the_seed_graph_shows_what_the_projection_holds(seed_visit: Visit, projection) -> None:
+    """Also saves screenshots of both modes for a person to look at (test-artifacts/, or $AIKG_SCREENSHOTS)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     facts = analysis.facts_only(projection)
     assert seed_visit.counts() == (projection.number_of_nodes(), facts.number_of_edges())
+    seed_visit.page.screenshot(path=str(SCREENSHOTS / "view-seed-graph.png"))
     seed_visit.page.check("input[name=events][value=collapse]")
     entities = analysis.collapsed(projection)
     assert seed_visit.counts() == (entities.number_of_nodes(), entities.number_of_edges())
+    seed_visit.wait_until_settled()
+    seed_visit.page.screenshot(path=str(SCREENSHOTS / "view-seed-graph-collapsed.png"))
     seed_visit.page.check("input[name=events][value=show]")
     assert seed_visit.counts() == (projection.number_of_nodes(), facts.number_of_edges())
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    seed_visit.page.screenshot(path=str(SCREENSHOTS / "view-seed-graph.png"))
     assert seed_visit.only_local_requests(), seed_visit.requests
     assert seed_visit.errors == []
 
@@ -195,7 +198,7 @@ def test_edges_and_tooltips_say_amount_status_and_source(seed_visit: Visit) -> N
     assert supply == "supplies to: 200,000 Nvidia GPUs, completed"
     tip = seed_visit.page.evaluate("aikgView.nodes.get('colossus').title.textContent")
     assert "GPUs: 100,000 (2024-H2) → 200,000" in tip
-    assert seed_visit.page.evaluate("aikgView.nodes.get('elon-musk').title.textContent").startswith("Elon Muskイーロン・マスク")
+    assert seed_visit.page.evaluate("aikgView.nodes.get('elon-musk').title.textContent").startswith("Elon Muskイーロン・マスクalso: Musk")
 
 
 def test_physics_stops_once_the_layout_settles(seed_visit: Visit) -> None:

@@ -42,6 +42,7 @@
   function nodeTip(id) {
     const i = info[id], tip = el("div", { class: "tip" }, el("strong", {}, i.name));
     if (i.name_ja) tip.append(el("div", {}, i.name_ja));
+    if (i.aliases.length) tip.append(el("div", {}, "also: " + i.aliases.join(", ")));
     tip.append(el("div", {}, i.cls + (i.kind === "entity" ? " · " + i.degree + " links" : "")));
     if (i.money_in) tip.append(el("div", {}, "money in: " + money(i.money_in)));
     if (i.money_out) tip.append(el("div", {}, "money out: " + money(i.money_out)));

@@ -159,7 +159,7 @@ def network_options(nodes: int) -> dict[str, Any]:
     return {
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False},
         "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "scaling": {"min": 8, "max": 30}},
-        "edges": {"font": {"size": 10, "align": "middle", "color": "#444"}, "smooth": False,
+        "edges": {"font": {"size": 10, "align": "horizontal", "color": "#444", "strokeWidth": 3}, "smooth": False,
                   "color": {"color": "#9aa5b1", "highlight": "#e76f51"}, "arrows": {"to": {"scaleFactor": 0.6}}},
         "layout": {"improvedLayout": nodes <= 150, "randomSeed": 7},
         "physics": {
