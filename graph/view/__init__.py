@@ -12,7 +12,6 @@ from graph.analysis import project
 from graph.store import Store
 from graph.view.details import Details, read_details
 from graph.view.offline import external_urls
-from graph.view.render import render_html
 from graph.view.selection import Selection, SelectionError, ViewOptions, select
 
 __all__ = ["Selection", "SelectionError", "ViewOptions", "external_urls", "make_selection", "view_html", "write_view"]
@@ -26,12 +25,16 @@ def make_selection(store: Store, options: ViewOptions) -> tuple[Selection, Detai
 
 def view_html(store: Store, options: ViewOptions, *, entity_link: str | None = None, title: str | None = None) -> str:
     """The page for ``options``; ``entity_link`` (e.g. ``/entities/``) makes each card link to the full entity card."""
+    from graph.view.render import render_html  # pyvis is imported only when a page is drawn
+
     selection, details = make_selection(store, options)
     return render_html(selection, details, entity_link=entity_link, title=title or _title(options))
 
 
 def write_view(store: Store, options: ViewOptions, path: str | Path) -> Selection:
     """Write the page to ``path`` and return what it shows."""
+    from graph.view.render import render_html
+
     selection, details = make_selection(store, options)
     Path(path).write_text(render_html(selection, details, title=_title(options)), encoding="utf-8")
     return selection
