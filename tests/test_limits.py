@@ -76,7 +76,7 @@ def test_a_query_past_the_deadline_is_503_and_the_next_is_answered(base: str) ->
 def test_a_client_with_too_many_requests_running_gets_429_with_retry_after(base: str) -> None:
     with ThreadPoolExecutor(2) as pool:
         running = [pool.submit(httpx.get, base + "/sparql", params={"query": SLOW}, timeout=60) for _ in range(2)]
-        time.sleep(0.5)
+        _wait_until_both_workers_are_busy(base)
         third = httpx.get(base + "/sparql", params=NORMAL)
         rest = httpx.get(base + "/entities/xai")
         # A liveness probe is never counted against the client.
@@ -87,3 +87,15 @@ def test_a_client_with_too_many_requests_running_gets_429_with_retry_after(base:
     assert rest.status_code == 429 and "retry after 1 s" in rest.json()["detail"]
     assert [f.status_code for f in finished] == [503, 503]
     answers_normally(base)
+
+
+def _wait_until_both_workers_are_busy(base: str) -> None:
+    """Return once the two slow queries hold both query workers: /health (not counted) then has to wait."""
+    give_up = time.monotonic() + 20
+    while time.monotonic() < give_up:
+        try:
+            httpx.get(base + "/health", timeout=0.3)
+        except httpx.TimeoutException:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the slow queries never occupied both workers")
