@@ -190,3 +190,28 @@ def test_a_full_disk_during_a_build_fails_clearly_and_the_old_store_keeps_servin
         card = httpx.get(server.base + "/entities/xai")
         assert card.status_code == 200 and card.json()["slug"] == "xai"
     (disk / "filler").unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.1, 0.3])  # the write and swap take about 0.3 s here
+def test_kill_9_during_a_build_leaves_the_previous_store_serving(store: Path, delay: float) -> None:
+    before = os.readlink(store)
+    generations = store.parent / "store.generations"
+    build = subprocess.Popen([sys.executable, "-c", "from graph.cli import main; main()", "build", "--store", str(store)],
+                             cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    started = time.monotonic()
+    while len(list(generations.iterdir())) < 2 and build.poll() is None and time.monotonic() - started < 120:
+        time.sleep(0.01)  # the build writes its new generation beside the live one
+    time.sleep(delay)
+    try:
+        os.killpg(build.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    build.wait(30)
+    after = os.readlink(store)
+    print(f"killed +{delay} s into writing: the live store is {'the new' if after != before else 'the previous'} one")
+    assert (generations / Path(after).name).is_dir()
+    _assert_consistent(store)
+    with running_server(store) as server:
+        health = httpx.get(server.base + "/health").json()
+        assert health["status"] == "ok" and health["quads"] > 800
+        assert httpx.get(server.base + "/entities/xai").json()["slug"] == "xai"
