@@ -111,6 +111,9 @@ def run_update(store: Store, job: UpdateJob) -> int:
     except SyntaxError as exc:
         recovery.end_change(marker)  # nothing changed
         raise SyntaxError(_unshift(str(exc))) from None
+    except RuntimeError as exc:  # the update itself fails (DROP of a graph that does not exist): all rolled back
+        recovery.end_change(marker)
+        raise ProtocolError(400, f"the update was not applied: {exc} (nothing changed)") from None
     derived = derive(store)
     store.flush()
     recovery.end_change(marker)

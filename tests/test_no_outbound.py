@@ -129,6 +129,23 @@ def test_updates_reaching_outside_are_refused_even_with_the_token(
     assert httpx.get(base + "/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"}).json()["boolean"] is False
 
 
+@pytest.mark.parametrize("template", [
+    "ADD <{http}a> TO <urn:g>", "COPY SILENT <{http}a> TO <urn:g>", "MOVE <{file}> TO <urn:g>",
+    "CREATE SILENT GRAPH <{http}c>", "DROP SILENT GRAPH <{http}c>", "CLEAR SILENT GRAPH <{file}>",
+    "WITH <{http}w> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+])
+def test_graph_management_naming_outside_graphs_fetches_nothing(
+    base: str, listener: Listener, secret_file: Path, template: str
+) -> None:
+    # These name graphs as places in the store; none of them reads from the IRI.
+    before = listener.connections
+    answer = httpx.post(base + "/sparql", data={"update": _fill(template, listener, secret_file)}, headers=WRITE)
+    assert answer.status_code in (204, 400), answer.text
+    if answer.status_code == 400:  # MOVE from a graph the store does not hold: named, and nothing changed
+        assert "does not exist" in answer.text and "nothing changed" in answer.text
+    _nothing_fetched(base, listener, before)
+
+
 @pytest.mark.parametrize(("name", "operation"), [
     ("default-graph-uri", "query"), ("named-graph-uri", "query"),
     ("using-graph-uri", "update"), ("using-named-graph-uri", "update"),
