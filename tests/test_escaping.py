@@ -115,6 +115,26 @@ def test_the_entity_card_and_search_give_the_name_back(base: str) -> None:
     assert HOSTILE in labels
 
 
+def test_sources_and_funding_give_the_name_back(base: str) -> None:
+    graph = httpx.get(base + "/sources/hostile-2025-01-names", headers={"Accept": "text/turtle"})
+    assert graph.status_code == 200
+    literals = {t.object.value for t in ox.parse(graph.content, format=ox.RdfFormat.TURTLE)
+                if isinstance(t.object, ox.Literal)}
+    assert HOSTILE in literals
+    sources = httpx.get(base + "/sources").json()
+    assert HOSTILE in _all_strings(sources)
+    funding = httpx.get(base + "/funding").json()
+    assert HOSTILE in _all_strings(funding)
+
+
+def _all_strings(value: object) -> set[str]:
+    """Every string anywhere in a JSON document."""
+    if isinstance(value, str):
+        return {value}
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return set().union(set(), *(_all_strings(v) for v in items))
+
+
 class _Elements(HTMLParser):
     """Counts the elements a browser would build: an injected tag shows up here."""
 
