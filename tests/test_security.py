@@ -100,7 +100,7 @@ def test_other_sites_may_read_but_never_write(base: str) -> None:
         assert refused.status_code == 400, method
 
 
-@pytest.mark.parametrize("path", ["/sparql", "/query", "/docs", "/redoc"])
+@pytest.mark.parametrize("path", ["/sparql", "/query", "/view", "/docs", "/redoc"])
 def test_html_pages_carry_a_content_security_policy(base: str, path: str) -> None:
     page = httpx.get(base + path, headers={"Accept": BROWSER})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -132,7 +132,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def test_a_real_browser_runs_the_query_page_under_the_policy(base: str) -> None:
-    """Chromium loads the query page, runs an example, and reports no policy violation."""
+    """Chromium loads the query page (and runs an example), the API docs and the graph view: no policy violation."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -153,6 +153,8 @@ def test_a_real_browser_runs_the_query_page_under_the_policy(base: str) -> None:
             for docs in ("/docs", "/redoc"):
                 page.goto(base + docs)
                 page.wait_for_selector(".swagger-ui .info, .api-info", timeout=30_000)
+            page.goto(base + "/view?focus=xai")
+            page.wait_for_selector("canvas", timeout=30_000)
         finally:
             browser.close()
     # ReDoc's "powered by" logo lives on its CDN: the policy blocking it is the page staying offline.
