@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import pytest
 from live_server import live_server
 
 from bench.load import make_store, run_round
