@@ -49,6 +49,6 @@ def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str
 
 def query(store: Store, sparql: str) -> list[dict[str, Any]]:
     """Run a SELECT query (the aikg prefixes are predeclared) and return one dict per row, values as Python types."""
-    from ontology import sparql_prologue
+    from ontology import PREFIXES
 
-    return store.select(sparql_prologue() + sparql)
+    return store.select(sparql, prefixes=dict(PREFIXES))

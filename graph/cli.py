@@ -132,11 +132,11 @@ def query(
         sparql = sys.stdin.read() if str(file) == "-" else _read(file)
     if fmt not in ("table", "json", "csv", "tsv", "turtle"):
         fail(f"--format {fmt!r}: choose table, json, csv, tsv or turtle", 2)
-    from ontology import sparql_prologue
+    from ontology import PREFIXES
 
     s = _open(store)
     try:
-        result = s.query(sparql_prologue() + sparql)  # type: ignore[operator]
+        result = s.query(sparql, prefixes=dict(PREFIXES))  # type: ignore[arg-type]
     except SyntaxError as exc:
         fail(f"bad query: {exc}", 2)
     _print_result(result, fmt)
@@ -285,7 +285,8 @@ def _print_result(result, fmt: str) -> None:
         fail("--format turtle needs a CONSTRUCT or DESCRIBE query", 2)
     if fmt != "table":
         fmts = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-        sys.stdout.write(result.serialize(format=fmts[fmt]).decode())
+        text = result.serialize(format=fmts[fmt]).decode()
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     if isinstance(result, ox.QueryBoolean):
         out.print("true" if bool(result) else "false")

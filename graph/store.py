@@ -63,12 +63,14 @@ class Store:
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query natively; without a dataset the default graph is the union of all graphs.
 
-        Raises SyntaxError for a query that does not parse.
+        ``prefixes`` are declared for the query without adding lines to it, so the line
+        numbers of a syntax error are the user's own. Raises SyntaxError for a query that does not parse.
         """
-        kwargs: dict[str, Any] = {"base_iri": base_iri}
+        kwargs: dict[str, Any] = {"base_iri": base_iri, "prefixes": prefixes}
         if default_graph is not None or named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
             if named_graphs is not None:
@@ -115,10 +117,10 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
         """Run a SPARQL 1.1 Update in one transaction. Raises SyntaxError for a bad update."""
         self._writable()
-        self._engine.update(sparql, base_iri=base_iri)
+        self._engine.update(sparql, base_iri=base_iri, prefixes=prefixes)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
