@@ -1,0 +1,163 @@
+"""The ``aikg`` command line, run as a user runs it: query, show, stats, export and their errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+
+def aikg(*args: str, stdin: str | None = None, store: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    if store is not None:
+        env["AIKG_STORE"] = str(store)
+    return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, input=stdin, env=env)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    location = tmp_path_factory.mktemp("cli") / "store"
+    run = aikg("build", "--store", str(location))
+    assert run.returncode == 0, run.stderr
+    return location
+
+
+GPU_QUERY = "SELECT ?n WHERE { ?o aik:asset id:colossus ; aik:gpuCount ?n } ORDER BY ?n"
+
+
+def test_query_json_is_sparql_results_json(store):
+    run = aikg("query", "--format", "json", GPU_QUERY, store=store)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["head"]["vars"] == ["n"]
+    assert [b["n"]["value"] for b in data["results"]["bindings"]] == ["100000", "200000"]
+
+
+@pytest.mark.parametrize("fmt, delimiter", [("csv", ","), ("tsv", "\t")])
+def test_query_csv_and_tsv(store, fmt, delimiter):
+    run = aikg("query", "--format", fmt, GPU_QUERY, store=store)
+    assert run.returncode == 0, run.stderr
+    rows = list(csv.reader(io.StringIO(run.stdout), delimiter=delimiter))
+    assert rows[0] in (["n"], ["?n"])
+    assert [r[0] for r in rows[1:]] in (["100000", "200000"], ['"100000"^^<http://www.w3.org/2001/XMLSchema#integer>',
+                                                             '"200000"^^<http://www.w3.org/2001/XMLSchema#integer>'], ["100000", "200000"])
+
+
+def test_query_table_shows_rows_and_count(store):
+    run = aikg("query", GPU_QUERY, store=store)
+    assert run.returncode == 0, run.stderr
+    assert "100000" in run.stdout and "200000" in run.stdout
+    assert "2 row(s)" in run.stdout
+
+
+def test_query_turtle_for_construct(store):
+    run = aikg("query", "--format", "turtle", "CONSTRUCT { id:colossus rdfs:label ?l } WHERE { id:colossus rdfs:label ?l }", store=store)
+    assert run.returncode == 0, run.stderr
+    g = rdflib.Graph().parse(data=run.stdout, format="turtle")
+    assert {str(o) for o in g.objects()} == {"Colossus", "コロッサス"}
+
+
+def test_query_from_file_and_stdin(store, tmp_path):
+    q = tmp_path / "q.rq"
+    q.write_text("ASK { id:nvidia aik:suppliesTo id:xai }")
+    assert json.loads(aikg("query", "-f", str(q), "--format", "json", store=store).stdout)["boolean"] is True
+    assert json.loads(aikg("query", "-f", "-", "--format", "json", stdin="ASK { id:xai aik:suppliesTo id:nvidia }", store=store).stdout)["boolean"] is False
+
+
+def test_bad_query_names_the_users_own_line(store):
+    run = aikg("query", "SELECT ?x WHERE {\n  ?x ?y \n}}", store=store)
+    assert run.returncode == 2
+    assert run.stderr.startswith("aikg: bad query: error at ")
+    assert "error at 3:" in run.stderr or "error at 2:" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["query"], "give a query or -f FILE"),
+    (["query", "--format", "xml", "ASK {}"], "--format 'xml'"),
+    (["query", "--format", "turtle", "ASK {}"], "needs a CONSTRUCT or DESCRIBE"),
+    (["query", "-f", "/no/such/file.rq"], "/no/such/file.rq"),
+])
+def test_usage_errors_exit_2(store, args, message):
+    run = aikg(*args, store=store)
+    assert run.returncode == 2
+    assert message in run.stderr
+
+
+def test_missing_store_exits_1(tmp_path):
+    run = aikg("query", "ASK {}", "--store", str(tmp_path / "nothing"))
+    assert run.returncode == 1
+    assert "no store here yet; run `aikg build` first" in run.stderr
+
+
+def test_show_prints_the_card_with_amounts_status_and_sources(store):
+    run = aikg("show", "xai", store=store)
+    assert run.returncode == 0, run.stderr
+    for text in ("xAI", "Company", "12,000,000,000", "InNegotiation", "2025-07", "Elon Musk", "WSJ report (22 July 2025"):
+        assert text in run.stdout, text
+
+
+def test_show_json_lists_the_three_rounds(store):
+    run = aikg("show", "xai", "--json", store=store)
+    card = json.loads(run.stdout)
+    rounds = [e for e in card["events"] if e["type"] == "FundingRound"]
+    assert sorted(e["amount_usd"] for e in rounds) == [2_000_000_000, 5_000_000_000, 12_000_000_000]
+    assert {e["status"] for e in rounds} == {"InNegotiation", "Completed"}
+    assert all(e["sources"] for e in rounds)
+
+
+def test_show_unknown_slug_suggests_the_closest(store):
+    run = aikg("show", "colosus", store=store)
+    assert run.returncode == 2
+    assert "no entity 'colosus'; did you mean colossus" in run.stderr
+
+
+def test_stats_json(store):
+    stats = json.loads(aikg("stats", "--json", store=store).stdout)
+    assert stats["events"]["FundingRound"] == 3
+    assert stats["entities"]["DataCenter"] == 2
+    assert stats["sources"] == 4
+    assert stats["quads"] > 800
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads"])
+def test_export_keeps_named_graphs_and_reimports_isomorphic(store, tmp_path, fmt):
+    out = tmp_path / f"graph.{fmt}"
+    run = aikg("export", "rdf", "--format", fmt, "-o", str(out), store=store)
+    assert run.returncode == 0, run.stderr
+    exported = rdflib.Dataset()
+    exported.parse(out, format=fmt)
+    original = ox.Store(str(store))
+    try:
+        names = {str(g.value) for g in original.named_graphs()}
+        assert {str(c.identifier) for c in exported.graphs() if len(c)} >= names
+        for name in names:
+            ours = rdflib.Graph()
+            for q in original.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+                ours.parse(data=f"{q.subject} {q.predicate} {q.object} .", format="nt")
+            theirs = exported.graph(rdflib.URIRef(name))
+            assert isomorphic(ours, theirs), name
+    finally:
+        del original
+
+
+@pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("jsonld", "json-ld")])
+def test_export_turtle_and_jsonld_parse(store, tmp_path, fmt, parse_as):
+    out = tmp_path / f"graph.{fmt}"
+    assert aikg("export", "rdf", "--format", fmt, "-o", str(out), store=store).returncode == 0
+    g = rdflib.Graph().parse(out, format=parse_as)
+    assert (rdflib.URIRef("https://w3id.org/aikg/id/colossus"), rdflib.RDFS.label, rdflib.Literal("Colossus", lang="en")) in g
+
+
+def test_help_documents_exit_codes():
+    run = aikg("--help")
+    assert "Exit codes: 0 success; 1" in run.stdout
