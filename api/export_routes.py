@@ -32,7 +32,10 @@ async def neo4j_cypher(request: Request) -> Response:
     "/export/neo4j-csv.zip",
     summary="The graph as neo4j-admin import CSV files",
     response_class=Response,
-    responses={200: {"content": {"application/zip": {}}}},
+    responses={200: {"content": {"application/zip": {
+        "schema": {"type": "string", "format": "binary"},
+        "example": "a zip archive: nodes-000.csv, ..., relationships-000.csv, ..., import-command.txt",
+    }}}},
 )
 async def neo4j_csv(request: Request) -> Response:
     """Node and relationship CSV files with neo4j-admin headers, and import-command.txt with the command."""
