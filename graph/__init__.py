@@ -16,7 +16,7 @@ from typing import Any
 from graph.analysis import project
 from graph.build import BuildError, build_store
 from graph.cards import UnknownEntity, entity_card
-from graph.store import MEMORY, Store, StoreError, open_store, resolve_location
+from graph.store import MEMORY, XSD as _XSD, Store, StoreError, open_store, resolve_location, to_python
 
 __all__ = [
     "BuildError",
@@ -48,7 +48,37 @@ def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str
 
 
 def query(store: Store, sparql: str) -> list[dict[str, Any]]:
-    """Run a SELECT query (the aikg prefixes are predeclared) and return one dict per row, values as Python types."""
+    """Run a SELECT query (the aikg prefixes are predeclared) and return one dict per row.
+
+    Values are Python types: IRIs and strings as ``str``, integers as ``int``, decimals as
+    ``Decimal``, ``xsd:date`` as ``datetime.date``, ``xsd:dateTime`` as ``datetime.datetime``;
+    an unbound variable is absent from its row. Raises SyntaxError (with the query's own line
+    numbers) for a query that does not parse, TypeError for a query that is not a SELECT.
+    """
+    import pyoxigraph as ox
+
     from ontology import PREFIXES
 
-    return store.select(sparql, prefixes=dict(PREFIXES))
+    result = store.query(sparql, prefixes=dict(PREFIXES))
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("graph.query() needs a SELECT query; use store.query() for ASK, CONSTRUCT or DESCRIBE")
+    names = [v.value for v in result.variables]
+    return [{n: _python_value(row[n]) for n in names if row[n] is not None} for row in result]
+
+
+def _python_value(term: Any) -> Any:
+    """:func:`graph.store.to_python`, with dates as :mod:`datetime` values (ill-formed ones stay text)."""
+    import datetime as dt
+
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        try:
+            if datatype == _XSD + "date":
+                return dt.date.fromisoformat(term.value)
+            if datatype == _XSD + "dateTime":
+                return dt.datetime.fromisoformat(term.value.replace("Z", "+00:00"))
+        except ValueError:
+            return term.value
+    return to_python(term)

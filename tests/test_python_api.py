@@ -1,0 +1,91 @@
+"""The Python API of the README: open_graph, query, entity_card, project, build_store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from decimal import Decimal
+
+import networkx as nx
+import pytest
+
+import graph
+from graph.quads import ENTITIES_GRAPH
+
+
+@pytest.fixture(scope="module")
+def kg() -> graph.Store:
+    return graph.open_graph(":memory:")
+
+
+def test_query_returns_python_values_with_the_prefixes_predeclared(kg):
+    rows = graph.query(kg, """
+        SELECT ?who ?usd ?date WHERE {
+          ?r aik:recipient id:xai ; aik:leadInvestor ?who ; aik:amountUSD ?usd ; aik:dateStart ?date }""")
+    valor = [r for r in rows if r["who"].endswith("/valor-equity-partners")]
+    assert valor, rows
+    assert valor[0]["usd"] == 12_000_000_000
+    assert isinstance(valor[0]["usd"], (int, Decimal))
+    assert isinstance(valor[0]["date"], dt.date)
+
+
+def test_query_error_names_the_users_line(kg):
+    with pytest.raises(SyntaxError) as caught:
+        graph.query(kg, "SELECT ?x\nWHERE {\n  ?x aik:recipient id:xai .\n  FILTER(\n}")
+    assert caught.value.lineno == 5 or "5:" in str(caught.value), str(caught.value)
+
+
+def test_entity_card_lists_the_three_rounds_of_xai(kg):
+    card = graph.entity_card(kg, "xai")
+    assert card["name"]["en"] == "xAI"
+    rounds = [e for e in card["events"] if e["type"] == "FundingRound"]
+    assert len(rounds) == 3, card["events"]
+    twelve = [e for e in rounds if {"value": 12_000_000_000, "currency": "USD"} in e["amounts"]]
+    assert [p["slug"] for p in twelve[0]["participants"]["leadInvestor"]] == ["valor-equity-partners"]
+    assert {"value": 1_765_400_000_000, "currency": "JPY"} in twelve[0]["amounts"]
+    with pytest.raises(graph.UnknownEntity):
+        graph.entity_card(kg, "no-such-entity")
+
+
+def test_project_is_a_multidigraph_keyed_by_slug(kg):
+    g = graph.project(kg)
+    assert isinstance(g, nx.MultiDiGraph)
+    assert {"xai", "valor-equity-partners", "colossus", "nvidia", "elon-musk"} <= set(g.nodes)
+    assert g.has_edge("xai", "valor-equity-partners")  # funded by
+    entities = graph.query(kg, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?e rdfs:label ?l }} }}")
+    assert g.number_of_nodes() >= entities[0]["n"] > 10
+
+
+def test_open_graph_on_disk_builds_once_then_reopens(tmp_path):
+    where = tmp_path / "store"
+    first = graph.open_graph(where)
+    quads = len(first)
+    assert quads > 800
+    first.close()
+    again = graph.open_graph(where)
+    try:
+        assert len(again) == quads
+        assert graph.entity_card(again, "colossus")["name"]["en"] == "Colossus"
+    finally:
+        again.close()
+
+
+def test_build_store_takes_a_users_folder(tmp_path):
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    (folder / "extra.yaml").write_text(textwrap.dedent("""\
+        source:
+          slug: example-2025-08-lab
+          headline: A lab opens
+          publisher: example-news
+          language: en
+          published: 2025-08-01
+        entities:
+          - {slug: example-lab, class: Company, name: {en: Example Lab, ja: 例ラボ}}
+          - {slug: example-news, class: MediaOrganization, name: {en: Example News}}
+        relations:
+          - {subject: example-lab, predicate: locatedIn, object: memphis}
+        """), encoding="utf-8")
+    store, report = graph.build_store([folder], store=":memory:")
+    assert graph.entity_card(store, "example-lab")["name"] == {"en": "Example Lab", "ja": "例ラボ"}
+    assert graph.entity_card(store, "xai")["name"]["en"] == "xAI"  # the bundled facts come too
