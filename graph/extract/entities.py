@@ -1,0 +1,254 @@
+"""Who and what an article mentions: the graph's own entities by name or alias, and new ones proposed.
+
+Known names are matched in both languages, tolerant of width (the text is NFKC-folded first),
+katakana variants (``ヴィ``/``ビ``, a long mark or a middle dot more or less) and small
+misspellings (``Colossu``, ``Nvdia``: rapidfuzz similarity on unmatched proper nouns).
+People and organisations that the graph does not know are proposed with a slug and a class,
+marked ``new`` for the reviewer, when the text says what they are (``投資会社「…」``, ``CEO Jane Doe``,
+``… Capital``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from graph.facts import Entity, Names, load_fact_file
+
+KATAKANA = "ァ-ヺー"
+_VARIANTS = {"バ": "(?:バ|ヴァ)", "ビ": "(?:ビ|ヴィ)", "ブ": "(?:ブ|ヴ)", "ベ": "(?:ベ|ヴェ)", "ボ": "(?:ボ|ヴォ)"}
+_CANONICAL = [("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ")]
+FUZZY_LATIN = 88.0
+FUZZY_KANA = 85.0
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity named in the text: its slug and class, where, how it was written, how sure the match is."""
+
+    slug: str
+    class_: str
+    start: int
+    end: int
+    surface: str
+    score: float = 1.0
+    new: bool = False
+
+
+class Gazetteer:
+    """The names and aliases of known entities, matched in text; new entities join as they are proposed."""
+
+    def __init__(self, entities: Iterable[Entity]) -> None:
+        self.entities: dict[str, Entity] = {}
+        self._patterns: list[tuple[re.Pattern[str], str]] = []
+        self._latin_forms: dict[str, str] = {}
+        self._kana_forms: dict[str, str] = {}
+        for entity in entities:
+            self.add(entity)
+
+    def add(self, entity: Entity) -> None:
+        """Make ``entity`` known: its names and aliases are matched from now on."""
+        if entity.slug in self.entities:
+            return
+        self.entities[entity.slug] = entity
+        for form in names_of(entity):
+            self._patterns.append((tolerant_pattern(form), entity.slug))
+            if re.fullmatch(r"[A-Za-z][A-Za-z0-9 .&'-]{3,}", form):
+                self._latin_forms[form] = entity.slug
+            elif re.fullmatch(f"[{KATAKANA}・]{{4,}}", form):
+                self._kana_forms[canonical_kana(form)] = entity.slug
+
+    def find(self, text: str) -> list[Mention]:
+        """Every known entity in ``text``: exact (tolerant) matches first, then close misspellings; no overlaps."""
+        candidates: list[Mention] = []
+        for pattern, slug in self._patterns:
+            for m in pattern.finditer(text):
+                candidates.append(Mention(slug, self.entities[slug].class_, m.start(), m.end(), m.group(0)))
+        chosen = _non_overlapping(candidates)
+        chosen += [m for m in self._fuzzy(text) if not any(_overlap(m, c) for c in chosen)]
+        return sorted(chosen, key=lambda m: m.start)
+
+    def _fuzzy(self, text: str) -> list[Mention]:
+        found = []
+        for m in re.finditer(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]{4,}(?:\s[A-Z0-9][A-Za-z0-9]*)?", text):
+            found += self._closest(m.group(0), m.start(), self._latin_forms, FUZZY_LATIN)
+        for m in re.finditer(f"[{KATAKANA}・]{{4,}}", text):
+            found += self._closest(m.group(0), m.start(), self._kana_forms, FUZZY_KANA, canonical_kana)
+        return _non_overlapping(found)
+
+    def _closest(self, word: str, start: int, forms: dict[str, str], cutoff: float, key=lambda s: s) -> list[Mention]:
+        best, best_score = None, cutoff
+        for form, slug in forms.items():
+            # Compare whole words only: "Colossu" is close to "Colossus"; "Colossus 2" is not "Colossus".
+            if abs(len(form) - len(word)) > 2:
+                continue
+            score = fuzz.ratio(key(word), key(form))
+            if score >= best_score:
+                best, best_score = slug, score
+        if best is None:
+            return []
+        return [Mention(best, self.entities[best].class_, start, start + len(word), word, round(best_score / 100, 2))]
+
+
+def names_of(entity: Entity) -> list[str]:
+    """The English and Japanese names and the aliases of an entity."""
+    return [n for n in (entity.name.en, entity.name.ja, *entity.aliases) if n]
+
+
+def canonical_kana(text: str) -> str:
+    """Katakana with variant spellings merged: ``ヴィ`` → ``ビ``; long marks and middle dots dropped."""
+    for variant, plain in _CANONICAL:
+        text = text.replace(variant, plain)
+    return re.sub(r"[ー・=\s]", "", text)
+
+
+def tolerant_pattern(form: str) -> re.Pattern[str]:
+    """A regular expression for a name that also accepts its katakana variants, case and spacing."""
+    form = canonical_kana(form) if re.fullmatch(f"[{KATAKANA}・=\\s]+", form) else form
+    parts: list[str] = []
+    for ch in form:
+        if ch in _VARIANTS:
+            parts.append(_VARIANTS[ch])
+        elif re.fullmatch(f"[{KATAKANA}]", ch):
+            parts.append(re.escape(ch))
+        elif ch == " ":
+            parts.append(r"[\s・-]?")
+        else:
+            parts.append(re.escape(ch))
+        if re.fullmatch(f"[{KATAKANA}]", ch):
+            parts.append("ー?[・=]?")  # a long mark or a middle dot more or less
+    body = "".join(parts)
+    if re.fullmatch(f"[{KATAKANA}・=]+", form):
+        body = body.removesuffix("ー?[・=]?") + "ー?"
+    before = r"(?<![A-Za-z0-9])" if form[:1].isascii() and form[:1].isalnum() else (f"(?<![{KATAKANA}])" if re.match(f"[{KATAKANA}]", form) else "")
+    after = r"(?![A-Za-z0-9])" if form[-1:].isascii() and form[-1:].isalnum() else (f"(?![{KATAKANA}])" if re.search(f"[{KATAKANA}]$", form) else "")
+    flags = re.IGNORECASE if len(form) > 4 else 0
+    return re.compile(before + body + after, flags)
+
+
+def known_from_fact_files(paths: Iterable[str | Path]) -> list[Entity]:
+    """The entities declared in fact files (the curated seed file when no store is given)."""
+    from graph.facts import fact_files
+
+    seen: dict[str, Entity] = {}
+    for path in paths:
+        for file in fact_files(path):
+            for entity in load_fact_file(file).facts.entities:
+                seen.setdefault(entity.slug, entity)
+    return list(seen.values())
+
+
+def known_from_store(store) -> list[Entity]:  # type: ignore[no-untyped-def]
+    """The entities of a built store: class, names and aliases from graph ``aik:entities``."""
+    from ontology import sparql_prologue
+
+    rows = store.select(sparql_prologue() + """
+        SELECT ?e ?class ?label ?alias WHERE { GRAPH aik:entities {
+          ?e a ?c ; rdfs:label ?label . BIND(STRAFTER(STR(?c), STR(aik:)) AS ?class)
+          OPTIONAL { ?e skos:altLabel ?alias } } }""")
+    found: dict[str, dict] = {}
+    for row in rows:
+        slug = str(row["e"]).rsplit("/", 1)[-1]
+        item = found.setdefault(slug, {"class": row["class"], "en": None, "ja": None, "aliases": []})
+        label = row["label"]
+        lang = getattr(label, "language", None) or ("ja" if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", str(label)) else "en")
+        item[lang if lang in ("en", "ja") else "en"] = str(label)
+        if row.get("alias") and str(row["alias"]) not in item["aliases"]:
+            item["aliases"].append(str(row["alias"]))
+    entities = []
+    for slug, item in found.items():
+        if item["en"] and item["class"]:
+            entities.append(Entity.model_validate({"slug": slug, "class": item["class"],
+                                                   "name": {"en": item["en"], "ja": item["ja"]}, "aliases": item["aliases"]}))
+    return entities
+
+
+# -- new entities --------------------------------------------------------------------------------
+
+# Japanese: a class noun right before 「NAME」 says what NAME is.
+JA_CUES = [
+    (re.compile(r"(?:投資会社|投資ファンド|ファンド|ベンチャーキャピタル|投資企業|資産運用会社)\s*「(?P<name>[^」]{2,40})」"), "InvestmentFirm"),
+    (re.compile(r"(?:投資銀行|銀行|証券会社|金融機関)\s*「(?P<name>[^」]{2,40})」"), "Bank"),
+    (re.compile(r"(?:スタートアップ|企業|会社|別会社である|メーカー|大手|社)\s*「(?P<name>[^」]{2,40})」"), "Company"),
+    (re.compile(r"データセンター\s*「(?P<name>[^」(]{2,40})"), "DataCenter"),
+    (re.compile(r"(?:チャットボット|AIモデル|言語モデル)\s*「(?P<name>[^」]{2,40})」"), "AIModel"),
+    (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:・[{KATAKANA}]{{2,}})+)\\s*(?:氏|CEO|最高経営責任者|会長|社長|創業者)"), "Person"),
+    (re.compile(r"(?P<name>[A-Z][A-Za-z0-9&.]*(?:\s[A-Z][A-Za-z0-9&.]*){0,3})\s*(?:社|CEO)"), "Company"),
+]
+_NAME = r"[A-Z][a-zA-Z'.-]+(?:\s[A-Z][a-zA-Z'.-]+){1,2}"
+_ORG = r"[A-Z][A-Za-z0-9&.'-]*(?:\s(?:&\s)?[A-Z][A-Za-z0-9&.'-]*){0,4}"
+EN_CUES = [
+    (re.compile(rf"\b(?:CEO|[Cc]hief [Ee]xecutive(?: [Oo]fficer)?|[Ff]ounder|[Cc]o-founder|[Pp]resident|[Cc]hairman|[Cc]hairwoman)\s(?P<name>{_NAME})"), "Person"),
+    (re.compile(rf"(?P<name>{_NAME}),\s(?:the\s)?(?:[\w'’-]+\s){{0,2}}(?:CEO|chief executive|founder|co-founder|president|chairman)\b"), "Person"),
+    (re.compile(rf"\b(?:investment firm|private equity firm|venture firm|venture capital firm|asset manager|fund|investor)\s(?P<name>{_ORG})"), "InvestmentFirm"),
+    (re.compile(rf"(?P<name>{_ORG}\s(?:Capital|Partners|Ventures|Investments|Management|Holdings))\b"), "InvestmentFirm"),
+    (re.compile(rf"\b(?:investment bank|bank|lender)\s(?P<name>{_ORG})"), "Bank"),
+    (re.compile(rf"(?P<name>{_ORG}\s(?:Bank|Securities|& Co\.))"), "Bank"),
+    (re.compile(rf"\b(?:startup|start-up|chipmaker|cloud provider|company|firm|operator|maker)\s(?P<name>{_ORG})"), "Company"),
+    (re.compile(rf"(?P<name>{_ORG}\s(?:Inc\.|Corp\.|Ltd\.|Technologies|Systems|Labs|Cloud|AI))(?![A-Za-z])"), "Company"),
+    (re.compile(rf"\b(?:data center|data centre|supercomputer|cluster)\s(?:called\s|named\s|dubbed\s)?(?P<name>{_ORG})"), "DataCenter"),
+    (re.compile(rf"\b(?:model|chatbot)\s(?:called\s|named\s)?(?P<name>{_ORG})"), "AIModel"),
+]
+_NOT_NAMES = {"The", "This", "That", "It", "Its", "A", "An", "In", "On", "But", "And", "Monday", "Tuesday", "Wednesday",
+              "Thursday", "Friday", "Saturday", "Sunday", "AI", "GPU", "GPUs", "CEO", "US", "U.S."}
+
+
+def propose_new(text: str, known: list[Mention]) -> list[tuple[str, str, int, int]]:
+    """Names of people and organisations the graph does not know, with the class the text gives them.
+
+    Returns ``(name, class, start, end)``; names overlapping a known mention are left out.
+    """
+    out: list[tuple[str, str, int, int]] = []
+    for patterns in (JA_CUES, EN_CUES):
+        for pattern, class_ in patterns:
+            for m in pattern.finditer(text):
+                name = m["name"].strip(" .,")
+                start = m.start("name")
+                end = start + len(name)
+                name = re.sub(r"^(?:The|the|Its|its|A|a)\s", "", name)
+                start = end - len(name)
+                if not name or name in _NOT_NAMES or name.split()[0] in _NOT_NAMES:
+                    continue
+                if any(k.start < end and start < k.end for k in known):
+                    continue
+                if any(o[2] < end and start < o[3] for o in out):
+                    continue
+                out.append((name, class_, start, end))
+    return out
+
+
+def new_entity(name: str, class_: str) -> Entity:
+    """An entity proposal for a name the graph does not know: slug and English name romanised if needed."""
+    japanese = bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", name))
+    english = romanise(name) if japanese else name
+    return Entity.model_validate({"slug": slugify(english) or "unnamed", "class": class_,
+                                  "name": Names(en=english, ja=name if japanese else None).model_dump(exclude_none=True)})
+
+
+def romanise(name: str) -> str:
+    """Hepburn romanisation of a Japanese name, title-cased per word (``アントニオ・グラシアス`` → ``Antonio Gurashiasu``)."""
+    import pykakasi
+
+    parts = [item["hepburn"] for item in pykakasi.kakasi().convert(name.replace("・", " "))]
+    return " ".join(w.capitalize() for w in "".join(parts).split())
+
+
+def slugify(name: str) -> str:
+    """A fact-file slug: lower-case ASCII words joined by hyphens."""
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+def _overlap(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _non_overlapping(candidates: list[Mention]) -> list[Mention]:
+    chosen: list[Mention] = []
+    for c in sorted(candidates, key=lambda m: (-(m.end - m.start), -m.score, m.start)):
+        if not any(_overlap(c, o) for o in chosen):
+            chosen.append(c)
+    return chosen
