@@ -75,7 +75,14 @@ def csv_zip(graph: PropertyGraph) -> bytes:
     return buffer.getvalue()
 
 
+_SCALAR_TYPES = {str: "", bool: ":boolean", int: ":long", float: ":double", dt.datetime: ":datetime", dt.date: ":date"}
+
+
 def _type(value: Any) -> str:
+    """The neo4j-admin header type of a property value (looked up by exact type first: it runs per cell)."""
+    known = _SCALAR_TYPES.get(type(value))
+    if known is not None:
+        return known
     if isinstance(value, list):
         return _type(value[0]) + "[]" if _type(value[0]) else ":string[]"
     if isinstance(value, bool):
@@ -92,6 +99,10 @@ def _type(value: Any) -> str:
 
 
 def _cell(value: Any, delimiter: str) -> str:
+    if type(value) is str:
+        return value
+    if type(value) is int:
+        return str(value)
     if isinstance(value, list):
         return delimiter.join(_cell(v, delimiter) for v in value)
     if isinstance(value, bool):
@@ -114,12 +125,10 @@ def _render(header: tuple[str, ...], rows: list[list[str]]) -> str:
 
 def _array_delimiter(graph: PropertyGraph) -> str:
     """``;`` as neo4j-admin expects, unless a list element holds one: then a character none holds."""
-    used: set[str] = set()
-    for props in [n.properties for n in graph.nodes] + [r.properties for r in graph.relationships]:
-        for value in props.values():
-            if isinstance(value, list):
-                for element in value:
-                    used.update(c for c in _ARRAY_DELIMITERS if c in str(element))
+    elements = [str(element)
+                for props in [n.properties for n in graph.nodes] + [r.properties for r in graph.relationships]
+                for value in props.values() if isinstance(value, list) for element in value]
+    used = "\n".join(elements)
     for candidate in _ARRAY_DELIMITERS:
         if candidate not in used:
             return candidate

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -138,6 +139,7 @@ def class_ancestors(store: Store) -> dict[str, list[str]]:
     return {cls: [name for _, name in sorted(supers)] for cls, supers in tree.items()}
 
 
+@lru_cache(maxsize=4096)
 def relationship_type(predicate: str) -> str:
     """``aik:leadInvestor`` -> ``LEAD_INVESTOR``; ``prov:wasDerivedFrom`` -> ``REPORTED_IN``."""
     if predicate == PROV_DERIVED:
@@ -327,6 +329,7 @@ def _value(literal: ox.Literal, unmapped: Counter[str]) -> tuple[Any, str | None
     return text, None
 
 
+@lru_cache(maxsize=4096)
 def _local(iri: str) -> str:
     return re.split(r"[#/]", iri)[-1]
 
