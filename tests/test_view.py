@@ -201,6 +201,16 @@ def test_edges_and_tooltips_say_amount_status_and_source(seed_visit: Visit) -> N
     assert seed_visit.page.evaluate("aikgView.nodes.get('elon-musk').title.textContent").startswith("Elon Muskイーロン・マスクalso: Musk")
 
 
+def test_folded_events_leave_the_gpu_counts_on_the_asset(seed_visit: Visit) -> None:
+    label = "aikgView.nodes.get('colossus').label"
+    assert seed_visit.page.evaluate(label) == "Colossus"
+    seed_visit.page.check("input[name=events][value=collapse]")
+    assert seed_visit.page.evaluate(label) == "Colossus\n100,000 → 200,000 GPUs"
+    seed_visit.page.check("input[name=events][value=show]")
+    assert seed_visit.page.evaluate(label) == "Colossus"
+    seed_visit.wait_until_settled()
+
+
 def test_physics_stops_once_the_layout_settles(seed_visit: Visit) -> None:
     assert seed_visit.page.evaluate("aikgView.network.physics.physicsEnabled") is False
 

@@ -58,7 +58,15 @@
     return tip;
   }
 
-  for (const n of data.nodes) { n.title = nodeTip(n.id); n.baseValue = n.value; }
+  for (const n of data.nodes) { n.title = nodeTip(n.id); n.baseValue = n.value; n.baseLabel = n.label; }
+  // With events folded into edges, the capacity observations have no node of their own:
+  // an asset's label carries its GPU counts over time instead ("100,000 → 200,000 GPUs").
+  const modeLabel = (n) => {
+    const gpus = info[n.id].gpus;
+    if (state.mode === "show" || !gpus.length) return n.baseLabel;
+    return n.baseLabel + "\n" + gpus.map(g => fmt(g.count)).join(" → ") + " GPUs";
+  };
+  for (const n of data.nodes) n.label = modeLabel(n);
   for (const e of data.edges) e.title = edgeTip(e);
   const nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
   const visible = (id) => {
@@ -105,7 +113,11 @@
 
   for (const radio of document.querySelectorAll("input[name=events]")) {
     radio.checked = radio.value === state.mode;
-    radio.addEventListener("change", () => { state.mode = radio.value; nodesView.refresh(); edgesView.refresh(); relayout(); });
+    radio.addEventListener("change", () => {
+      state.mode = radio.value;
+      nodes.update(data.nodes.filter(n => info[n.id].gpus.length).map(n => ({ id: n.id, label: modeLabel(n) })));
+      nodesView.refresh(); edgesView.refresh(); relayout();
+    });
   }
   for (const radio of document.querySelectorAll("input[name=size]")) {
     radio.addEventListener("change", () => {
