@@ -338,6 +338,12 @@ from graph.view.command import view as view_command  # noqa: E402  (it reads fai
 
 app.command("view")(view_command)
 
+# -- extracting facts from an article -------------------------------------------------------------
+
+from graph.extract.command import extract as extract_command  # noqa: E402  (the extractor is imported when run)
+
+app.command("extract")(extract_command)
+
 
 if __name__ == "__main__":
     main()

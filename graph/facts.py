@@ -146,7 +146,22 @@ class Source(FactModel):
     _d = field_validator("published", mode="before")(_date)
 
 
-class Entity(FactModel):
+class Evidence(FactModel):
+    """Where an extracted fact was read: the sentence and its character span in the article given."""
+
+    sentence: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class Reviewed(FactModel):
+    """Review fields written by ``aikg extract``: accepted as they are, and never turned into quads."""
+
+    confidence: float | None = Field(default=None, ge=0, le=1, description="how sure the extractor was (review aid)")
+    evidence: Evidence | None = Field(default=None, description="the supporting sentence (review aid)")
+
+
+class Entity(Reviewed):
     """A person, organisation, asset or place."""
 
     slug: Slug
@@ -155,9 +170,10 @@ class Entity(FactModel):
     aliases: list[str] = []
     wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$")
     description: Texts | None = None
+    new: bool = Field(default=False, description="proposed by `aikg extract`: not yet in the graph (review aid)")
 
 
-class Relation(FactModel):
+class Relation(Reviewed):
     """A plain relation between two entities, reported by the file's source."""
 
     subject: Slug
@@ -165,7 +181,7 @@ class Relation(FactModel):
     object: Slug
 
 
-class EventBase(FactModel):
+class EventBase(Reviewed):
     id: Slug
     date: DateField | None = None
     status: Literal[STATUSES] = "Reported"  # type: ignore[valid-type]
@@ -342,7 +358,7 @@ def referenced_slugs(facts: FactFile) -> list[tuple[tuple[str | int, ...], str]]
         refs += [(("relations", i, "subject"), rel.subject), (("relations", i, "object"), rel.object)]
     for i, event in enumerate(facts.events):
         for field, value in event:
-            if field in ("id", "type", "status", "reported_by", "instruments", "date", "amounts",
+            if field in ("id", "type", "status", "reported_by", "instruments", "date", "amounts", "confidence", "evidence",
                          "amount_usd", "purpose", "note", "phase", "gpu_count", "quantity", "duration_days"):
                 continue
             if isinstance(value, str):

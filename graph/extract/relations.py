@@ -1,0 +1,128 @@
+"""Plain relations stated in one sentence: CEO and founder roles, associates, places, operators,
+developers, purchases and praise. Each rule is a pattern around two typed mentions; a rule that
+is not sure stays silent (precision first).
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.extract.entities import Mention
+from graph.extract.findings import Findings
+from graph.extract.sentences import Sentence
+
+ORGS = ("Company", "InvestmentFirm", "Bank")
+CEO_JA = r"\s*(?:CEO|最高経営責任者|社長)"
+CEO_EN = r"(?:CEO|chief executive(?: officer)?)"
+HONORIFIC = r"(?:CEO|氏|会長|社長|最高経営責任者)?"
+
+
+def read_relations(sentences: list[Sentence], found: Findings) -> None:
+    """Apply every relation rule to every sentence."""
+    for s in sentences:
+        _roles(s, found)
+        _places(s, found)
+        _operators_and_developers(s, found)
+        _procurement(s, found)
+    _praise(sentences, found)
+
+
+def _between(s: Sentence, a: Mention, b: Mention) -> str:
+    return s.text[a.end:b.start] if a.end <= b.start else ""
+
+
+def _roles(s: Sentence, found: Findings) -> None:
+    people = s.of_class("Person")
+    orgs = s.of_class(*ORGS)
+    for p in people:
+        for o in orgs:
+            gap = _between(s, o, p)
+            # ORGのPERSON CEO / ORG CEO PERSON / ORG's chief executive PERSON
+            if (gap.strip() in ("の", "」の") and s.after(p, CEO_JA)) or re.fullmatch(rf"(?:'s)?\s{CEO_EN}\s", gap):
+                found.relate(p.slug, "ceoOf", o.slug, s, 0.9)
+            if re.fullmatch(r"(?:'s)?\s(?:co-)?founder\s", gap) or re.fullmatch(r",\s(?:which was\s)?(?:co-)?founded by\s", gap):
+                found.relate(p.slug, "founderOf", o.slug, s, 0.9)
+            gap = _between(s, p, o)
+            if re.fullmatch(rf",\s(?:the\s)?(?:{CEO_EN}|president and {CEO_EN})\sof\s", gap) or re.fullmatch(rf",\s?(?:the\s)?{CEO_EN} of\s", gap):
+                found.relate(p.slug, "ceoOf", o.slug, s, 0.9)
+            # PERSONのAIスタートアップ「ORG」 / PERSON氏の投資会社「ORG」 / PERSONの別会社である「ORG」
+            if re.fullmatch(rf"{HONORIFIC}の[^、。「」]{{0,12}}「", gap) or re.fullmatch(r"\s?(?:'s|’s)\s(?:[\w-]+\s){0,2}(?:startup|start-up|company|firm|venture|lab)\s", gap):
+                found.relate(p.slug, "founderOf", o.slug, s, 0.8)
+            if re.fullmatch(r",\s(?:who\s)?(?:co-)?founded\s|,\s(?:the\s)?(?:co-)?founder of\s|\s(?:co-)?founded\s", gap) \
+                    or re.fullmatch(rf"{HONORIFIC}が(?:創業|設立|創設)した\s*「?", gap):
+                found.relate(p.slug, "founderOf", o.slug, s, 0.9)
+        for q in people:
+            gap = _between(s, q, p)
+            if re.fullmatch(rf"{HONORIFIC}と(?:深い|近い|親しい|密接な)関係にある", gap) or re.fullmatch(rf"{HONORIFIC}の(?:側近|盟友|友人)(?:である|の)?", gap):
+                found.relate(p.slug, "associateOf", q.slug, s, 0.8)
+            gap = _between(s, p, q)
+            if re.fullmatch(r",\s(?:a|an|the)\s(?:[\w-]+\s){0,2}(?:associate|ally|friend|confidant|adviser|advisor) of\s", gap):
+                found.relate(p.slug, "associateOf", q.slug, s, 0.8)
+
+
+def _places(s: Sentence, found: Findings) -> None:
+    places = s.of_class("Place")
+    for a, b in zip(places, places[1:]):
+        gap = _between(s, a, b)
+        if gap == "":  # テネシー州メンフィス: the second is in the first
+            found.relate(b.slug, "locatedIn", a.slug, s, 0.9)
+        elif gap in (", ",):  # Memphis, Tennessee
+            found.relate(a.slug, "locatedIn", b.slug, s, 0.9)
+    for dc in s.of_class("DataCenter"):
+        before = [p for p in places if p.end <= dc.start and re.search(r"^(?:において|に|で|の)[、,]?", s.text[p.end:])]
+        after = [p for p in places if p.start >= dc.end and re.search(r"\b(?:in|near|at|outside)\s$", s.text[dc.end:p.start][-8:])]
+        # the innermost place: the last of a run like テネシー州メンフィス, the first of "Memphis, Tennessee"
+        place = before[-1] if before else after[0] if after else None
+        if place is not None:
+            found.relate(dc.slug, "locatedIn", place.slug, s, 0.8)
+
+
+def _operators_and_developers(s: Sentence, found: Findings) -> None:
+    for o in s.of_class(*ORGS):
+        for a in s.of_class("DataCenter", "AIModel"):
+            relation = "operator" if a.class_ == "DataCenter" else "developer"
+            gap = _between(s, o, a)
+            if re.fullmatch(r"(?:'s|’s)\s(?:[\w-]+\s){0,3}|」?の(?:AI)?(?:チャットボット|モデル|データセンター|スーパーコンピューター)「", gap):
+                found.relate(a.slug, relation, o.slug, s, 0.8)
+            gap = _between(s, a, o)
+            if re.fullmatch(r"(?:\s(?:data center|supercomputer|cluster|model|chatbot))?,\s(?:which is\s)?(?:operated|run|owned|developed|built|made) by\s", gap):
+                found.relate(a.slug, relation, o.slug, s, 0.8)
+
+
+def _procurement(s: Sentence, found: Findings) -> None:
+    if not re.search(r"購入|買い|調達して|buy|buying|bought|purchas|ordered|stockpil", s.text):
+        return
+    for o in s.of_class(*ORGS):
+        for h in s.of_class("HardwareProduct"):
+            if o.end <= h.start and (s.after(o, r"」?\s*(?:が|は)") or re.match(r"\s(?:is\s|has\s|had\s)?(?:buying|bought|buys|purchas|ordered)", s.text[o.end:])):
+                tail = s.text[h.end:h.end + 12]
+                if re.search(r"を購入|を買|を大量|購入", tail) or re.search(r"(?:buy|bought|purchas|order)", s.text[o.end:h.start]):
+                    found.relate(o.slug, "procures", h.slug, s, 0.8)
+                    return
+
+
+def _praise(sentences: list[Sentence], found: Findings) -> None:
+    """``PERSONは「…」と称賛した``: the people named in the quote, and the asset ``それ`` points back to."""
+    last_asset: str | None = None
+    for s in sentences:
+        built = [m for m in s.of_class("DataCenter") if re.search(r"建設|構築|built|construct", s.text)]
+        praising = re.search(r"称賛|絶賛|賞賛|praised|hailed|lauded", s.text)
+        if praising:
+            speakers = [p for p in s.of_class("Person") if s.after(p, rf"{HONORIFIC}\s*(?:は|が)") or re.match(r"\s(?:praised|hailed|lauded)", s.text[p.end:])]
+            if speakers:
+                speaker = speakers[0]
+                quoted = _quoted_spans(s.text)
+                for m in s.mentions:
+                    if m.slug != speaker.slug and m.class_ in ("Person", "DataCenter") and any(a <= m.start < b for a, b in quoted):
+                        found.relate(speaker.slug, "praised", m.slug, s, 0.7)
+                if last_asset and any(s.text[a:a + 2] == "それ" or s.text[a:a + 3].lower() == "it " for a, _ in quoted):
+                    found.relate(speaker.slug, "praised", last_asset, s, 0.6)
+                for m in s.mentions:  # "praised Colossus" outside quotes
+                    if m.class_ in ("Person", "DataCenter") and m.slug != speaker.slug and re.search(r"(?:praised|hailed|lauded)\s(?:the\s)?$", s.text[:m.start]):
+                        found.relate(speaker.slug, "praised", m.slug, s, 0.8)
+        if built:
+            last_asset = built[0].slug
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start() + 1, m.end() - 1) for m in re.finditer(r"「[^」]*」|“[^”]*”|\"[^\"]*\"", text)]
