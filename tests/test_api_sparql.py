@@ -214,6 +214,11 @@ def test_a_query_past_its_deadline_is_stopped_while_others_are_answered(base: st
         time.sleep(0.5)
         quick = httpx.get(base + "/sparql", params={"query": "ASK { id:xai ?p ?o }"}, timeout=10)
         assert quick.status_code == 200 and quick.json()["boolean"] is True
+        # Neither the liveness check nor the REST API waits for the runaway query.
+        assert httpx.get(base + "/health", timeout=5).json()["status"] == "ok"
+        rounds = httpx.get(base + "/funding", params={"recipient": "xai"}, timeout=10)
+        assert rounds.status_code == 200, rounds.text
+        assert rounds.json()["count"] == 1
         assert not slow.done()
         stopped = slow.result()
     assert stopped.status_code == 503
