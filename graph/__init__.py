@@ -16,7 +16,7 @@ from typing import Any
 from graph.analysis import project
 from graph.build import BuildError, build_store
 from graph.cards import UnknownEntity, entity_card
-from graph.store import MEMORY, XSD as _XSD, Store, StoreError, open_store, resolve_location, to_python
+from graph.store import MEMORY, XSD as _XSD, Store, StoreError, is_remote, open_store, resolve_location, to_python
 
 __all__ = [
     "BuildError",
@@ -38,7 +38,7 @@ def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str
     ``":memory:"`` builds the bundled facts (and ``data`` folders) into memory.
     """
     where = resolve_location(location)
-    if where != MEMORY and Path(where).exists() and not data:
+    if where != MEMORY and (is_remote(where) or Path(where).exists()) and not data:
         store = open_store(where)
         if len(store):
             return store

@@ -26,7 +26,7 @@ from graph.facts import (
     referenced_slugs,
 )
 from graph.quads import entity_iri, entity_quads, fact_file_quads, source_iri
-from graph.store import MEMORY, Generation, Store, open_store, resolve_location
+from graph.store import MEMORY, Generation, Store, is_remote, open_store, resolve_location
 from ontology import DERIVED_GRAPH, ONTOLOGY_FILE, ONTOLOGY_IRI, rule_files
 
 BUNDLED_DATA = Path(__file__).resolve().parent / "data"
@@ -115,7 +115,9 @@ def build_store(
 ) -> tuple[Store, BuildReport]:
     """Build the graph from fact files into ``store`` (a path, ``:memory:``, or the default path).
 
-    On disk the new graph is written beside the live one and swapped in only when complete.
+    On disk the new graph is written beside the live one and swapped in only when complete. A
+    SPARQL server gets the graph made and checked in memory first, then written graph by graph
+    (see :meth:`graph.remote_store.RemoteStore.replace_all` for what readers see meanwhile).
     """
     step = step or (lambda _: None)
     dataset = prepare(input_files(data, bundled), step)
@@ -124,6 +126,8 @@ def build_store(
         target = Store(ox.Store(), MEMORY)
         _fill(target, dataset.quads, step)
         return target, _report(target, dataset)
+    if is_remote(where):
+        return _build_remote(str(where), dataset, step)
     generation = Generation(Path(where))
     try:
         _fill(generation.store, dataset.quads, step)
@@ -137,6 +141,17 @@ def build_store(
     return open_store(where), report
 
 
+def _build_remote(location: str, dataset: Dataset, step: Step) -> tuple[Store, BuildReport]:
+    # Derivation runs on the local engine too, so the edges are the ones the embedded store would hold.
+    made = Store(ox.Store(), MEMORY)
+    _fill(made, dataset.quads, step)
+    report = _report(made, dataset)
+    report.location = location
+    remote = open_store(location)
+    remote.replace_all(made.quads(), step)  # type: ignore[attr-defined]
+    return remote, report
+
+
 def derive(store: Store) -> int:
     """Recompute graph ``aik:derived`` from the rules; return how many triples it now holds."""
     derived = ox.NamedNode(DERIVED_GRAPH)
@@ -148,6 +163,11 @@ def derive(store: Store) -> int:
 def derived_triples(store: Store) -> set[ox.Triple]:
     """What the rules derive from the facts now in ``store`` (graph ``aik:derived`` should hold exactly this)."""
     triples: set[ox.Triple] = set()
+    if is_remote(store.location):
+        # The rules run on a local copy: servers differ in the SPARQL they accept (Virtuoso refuses rule 40's open path).
+        local = Store(ox.Store(), MEMORY)
+        local.add(store.quads())
+        store = local
     # Each rule reads the union of every other graph, so derived edges never feed on themselves.
     sources = [g for g in store.graphs() if g != DERIVED_GRAPH]
     for rule in rule_files():

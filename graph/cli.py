@@ -40,13 +40,17 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 StoreOption = Annotated[
     Optional[str],
-    typer.Option("--store", help="Store directory, or :memory:. Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir."),
+    typer.Option("--store", help="Store directory, :memory:, or a SPARQL server as sparql+http://HOST:PORT/PATH. Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir."),
 ]
 
 
 def main() -> None:
     """Entry point of the ``aikg`` console script."""
-    app()
+    try:
+        app()
+    except StoreError as exc:  # a SPARQL server can fail in the middle of any command: unreachable, refusing
+        err.print(f"aikg: {exc}", markup=False)
+        sys.exit(1)
 
 
 def fail(lines: list[str] | str, code: int) -> None:

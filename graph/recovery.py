@@ -12,13 +12,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from graph.store import MEMORY, open_store, resolve_location
+from graph.store import MEMORY, is_remote, open_store, resolve_location
 
 
 def marker_path(location: str | os.PathLike[str] | None) -> Path | None:
-    """Where the marker of a store lives (beside its link, so it outlives generations); None in memory."""
+    """Where the marker of a store lives (beside its link, so it outlives generations); None in memory or remote.
+
+    A SPARQL server has no folder of ours to mark: a change cut short there is repaired by the next update or build.
+    """
     where = resolve_location(location)
-    if where == MEMORY:
+    if where == MEMORY or is_remote(where):
         return None
     path = Path(where)
     return path.parent / f".{path.name}.change-pending"

@@ -30,6 +30,11 @@ class StoreError(Exception):
     """The store could not be opened, read or written."""
 
 
+def is_remote(location: object) -> bool:
+    """Whether ``location`` names a SPARQL 1.1 server (``sparql+http://...``) rather than a path."""
+    return str(location).startswith(("sparql+http://", "sparql+https://"))
+
+
 def default_location() -> Path:
     """``$AIKG_HOME/store`` if AIKG_HOME is set, else ``store`` in the XDG data directory."""
     home = os.environ.get("AIKG_HOME")
@@ -37,12 +42,12 @@ def default_location() -> Path:
 
 
 def resolve_location(location: str | os.PathLike[str] | None) -> str | Path:
-    """The store location a user meant: ``:memory:``, a path, or the default path."""
+    """The store location a user meant: ``:memory:``, a SPARQL server URL, a path, or the default path."""
     if location is None or str(location) == "":
         env = os.environ.get("AIKG_STORE")
         return resolve_location(env) if env else default_location()
-    if str(location) == MEMORY:
-        return MEMORY
+    if str(location) == MEMORY or is_remote(location):
+        return str(location)
     return Path(location).expanduser()
 
 
@@ -154,13 +159,17 @@ class Store:
 
 
 def open_store(location: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
-    """Open the store at ``location`` (a path, ``:memory:``, or None for the default path).
+    """Open the store at ``location`` (a path, ``:memory:``, a ``sparql+http(s)://`` server, or None for the default).
 
     A path that another process holds read-write is opened read-only instead.
     """
     where = resolve_location(location)
     if where == MEMORY:
         return Store(ox.Store(), MEMORY)
+    if is_remote(where):
+        from graph.remote_store import RemoteStore  # it builds on this module
+
+        return RemoteStore(str(where), read_only=read_only)
     path = Path(where)
     if not path.exists():
         raise StoreError(f"{path}: no store here yet; run `aikg build` first")

@@ -1,0 +1,315 @@
+"""The store interface over a SPARQL 1.1 server (Virtuoso, QLever, GraphDB, Neptune...) instead of Oxigraph.
+
+A location ``sparql+http://HOST:PORT/PATH`` (or ``sparql+https://``) names the query
+endpoint; updates go to the same URL unless ``?update=URL`` names another (absolute, or
+relative to the query URL). Credentials come from ``AIKG_REMOTE_USER`` and
+``AIKG_REMOTE_PASSWORD`` (digest authentication, as Virtuoso's ``/sparql-auth`` asks; set
+``AIKG_REMOTE_AUTH=basic`` for servers that want basic), never from the URL, so they do not
+show up in ``/health`` or logs.
+
+Answers are parsed into pyoxigraph's own result types, so callers cannot tell this store
+from the embedded one. What differs is written where it matters: the graphs the engine keeps
+for itself are left out of :meth:`RemoteStore.graphs`, ``len`` and :meth:`RemoteStore.quads`
+(``AIKG_REMOTE_IGNORE``), and writes go in batches of whole operations, each of them its own
+transaction on the server; there is no transaction across requests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import httpx
+import pyoxigraph as ox
+
+from graph import query_guard
+from graph.store import Store, StoreError, is_remote
+
+VIRTUOSO_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",  # Virtuoso's mapping metadata
+    "http://www.w3.org/ns/ldp#",                    # its Linked Data Platform vocabulary
+    "http://localuriqaserver/sparql",               # its service description, without a URIQA host set
+    "http://localhost:8890/sparql",                 # ... and with the packaged default host
+)
+"""Graphs a fresh Virtuoso holds for itself; not part of aikg's store (override: ``AIKG_REMOTE_IGNORE``)."""
+BATCH = 5000
+"""Quads per update request when writing; a graph's blank nodes always travel in one request."""
+
+_NO_GRAPH = "urn:aikg:no-graph"  # an empty default graph, which the protocol cannot otherwise ask for
+_QUERY_RESULTS = "application/sparql-results+json"
+_GRAPH_RESULTS = "application/n-triples"
+_BLANK_ID = re.compile(r"[^A-Za-z0-9_]")
+_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
+
+
+class RemoteStore(Store):
+    """A store whose quads live on a SPARQL 1.1 server, spoken to over the SPARQL 1.1 Protocol."""
+
+    def __init__(self, location: str, *, read_only: bool = False, timeout: float | None = 60.0,
+                 batch: int = BATCH) -> None:
+        self.location = location
+        self.read_only = read_only
+        self.batch = batch
+        self.query_url, self.update_url = endpoint_urls(location)
+        ignore = os.environ.get("AIKG_REMOTE_IGNORE")
+        self.ignored = tuple(ignore.split()) if ignore is not None else VIRTUOSO_GRAPHS
+        self._client = httpx.Client(auth=_auth(), timeout=timeout, follow_redirects=False)
+        self._engine = None
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query on the server; without a dataset the server's default graph (on Virtuoso: every graph).
+
+        Raises SyntaxError when the server rejects the text (HTTP 400), StoreError for any other failure.
+        """
+        text = _prologue(base_iri, prefixes) + sparql
+        form = _form(text)
+        data = [("query", text)]
+        if default_graph is not None or named_graphs is not None:
+            data += [("default-graph-uri", g) for g in default_graph or [_NO_GRAPH]]
+            data += [("named-graph-uri", g) for g in named_graphs or []]
+        accept = _GRAPH_RESULTS if form in ("CONSTRUCT", "DESCRIBE") else _QUERY_RESULTS
+        answer = self._post(self.query_url, data, accept)
+        if answer.headers.get("content-type", "").startswith(_GRAPH_RESULTS) or form in ("CONSTRUCT", "DESCRIBE"):
+            return _triples(answer.content)
+        return ox.parse_query_results(_readable_blank_nodes(answer.content), ox.QueryResultsFormat.JSON)
+
+    def graphs(self) -> list[str]:
+        """The named graphs that hold triples, sorted, without the engine's own."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(r["g"] for r in rows if not self._ignored(r["g"]))
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad of aikg's graphs, or those of one graph (one request, so blank nodes stay consistent)."""
+        if graph is not None:
+            name = ox.NamedNode(graph)
+            rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            return iter([ox.Quad(r["s"], r["p"], r["o"], name) for r in rows])  # type: ignore[index]
+        expected = len(self)
+        rows = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+        found = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if not self._ignored(r["g"].value)]  # type: ignore[index]
+        if len(found) < expected:
+            raise StoreError(f"{self.location}: the server returned {len(found):,} of {expected:,} quads; raise its "
+                             "result-size limit (Virtuoso: ResultSetMaxRows in [SPARQL] of virtuoso.ini)")
+        return iter(found)
+
+    def __len__(self) -> int:
+        kept = " && ".join(f'!STRSTARTS(STR(?g), "{_escape(p)}")' for p in self.ignored) or "true"
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({kept}) }}")
+        return int(rows[0]["n"]) if rows else 0
+
+    def dump(self, output: Any, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Serialise aikg's graphs (quad formats) or one graph (triple formats) to a path or binary file."""
+        if graph is None and fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            ox.serialize(self.quads(), output, fmt)
+        else:
+            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)), output, fmt)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
+        """Send a SPARQL 1.1 Update; the server decides what one request commits (Virtuoso: each operation)."""
+        self._writable()
+        self._post(self.update_url, [("update", _prologue(base_iri, prefixes) + sparql)], "*/*")
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads, :attr:`batch` at a time (each batch one update operation)."""
+        self._writable()
+        for operation in _insert_operations(quads, self.batch):
+            self._post(self.update_url, [("update", operation)], "*/*")
+
+    def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
+        """Add many quads (the same batched inserts as :meth:`add`)."""
+        self.add(quads)
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
+        """Empty one named graph, then add ``quads``: readers may see it empty in between."""
+        self._writable()
+        self._post(self.update_url, [("update", f"DROP SILENT GRAPH <{graph}>")], "*/*")
+        self.add(quads)
+
+    def replace_all(self, quads: Iterable[ox.Quad], step: Any = None) -> None:
+        """Make aikg's graphs on the server exactly ``quads``: each graph replaced, then graphs no longer built dropped.
+
+        Graphs go one after another (the derived edges last), so readers see old and new graphs side
+        by side until it ends; run it again after a failure to reach the complete new state.
+        """
+        self._writable()
+        by_graph: dict[str, list[ox.Quad]] = {}
+        for quad in quads:
+            by_graph.setdefault(_graph_key(quad), []).append(quad)
+        old = set(self.graphs())
+        order = sorted(by_graph, key=lambda g: (g.endswith("#derived"), g))
+        for number, graph in enumerate(order, 1):
+            if step:
+                step(f"write graph {number} of {len(order)} to {self.location}")
+            self.replace_graph(graph, by_graph[graph])
+        for stale in sorted(old - set(by_graph)):
+            self._post(self.update_url, [("update", f"DROP SILENT GRAPH <{stale}>")], "*/*")
+
+    def flush(self) -> None:
+        """Nothing to do: the server made each answered update durable."""
+
+    def close(self) -> None:
+        """Close the HTTP connections; further calls fail."""
+        self._client.close()
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _ignored(self, graph: str) -> bool:
+        return graph.startswith(self.ignored) if self.ignored else False
+
+    def _post(self, url: str, data: list[tuple[str, str]], accept: str) -> httpx.Response:
+        try:
+            answer = self._client.post(
+                url, content=urlencode(data).encode(),
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            )
+        except httpx.TimeoutException as exc:
+            raise StoreError(f"{self.location}: no answer in time ({type(exc).__name__})") from None
+        except httpx.HTTPError as exc:
+            raise StoreError(f"{self.location}: {exc}") from None
+        if answer.status_code < 300:
+            return answer
+        message = _server_message(answer.text)
+        if answer.status_code == 400:
+            raise SyntaxError(message)
+        if answer.status_code in (401, 403):
+            raise StoreError(f"{self.location}: HTTP {answer.status_code}, the server refused: {message} "
+                             "(set AIKG_REMOTE_USER and AIKG_REMOTE_PASSWORD, and use an endpoint that allows updates)")
+        raise StoreError(f"{self.location}: HTTP {answer.status_code}: {message}")
+
+
+def endpoint_urls(location: str) -> tuple[str, str]:
+    """The query and update URLs of a ``sparql+http(s)://`` location; raises StoreError for a malformed one."""
+    if not is_remote(location):
+        raise StoreError(f"{location}: not a SPARQL server location (sparql+http://HOST:PORT/PATH)")
+    parts = urlsplit(location[len("sparql+"):])
+    if not parts.hostname:
+        raise StoreError(f"{location}: no host name")
+    if parts.username or parts.password:
+        raise StoreError(f"{location}: put credentials in AIKG_REMOTE_USER and AIKG_REMOTE_PASSWORD, not in the URL")
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    updates = [v for k, v in params if k == "update"]
+    query_url = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in params if k != "update"]), fragment=""))
+    if len(updates) > 1:
+        raise StoreError(f"{location}: update= is given {len(updates)} times; give one update URL")
+    update_url = urljoin(query_url, updates[0]) if updates else query_url
+    if not update_url.startswith(("http://", "https://")):
+        raise StoreError(f"{location}: update={updates[0]} is not an http(s) URL")
+    return query_url, update_url
+
+
+def _auth() -> httpx.Auth | None:
+    user, password = os.environ.get("AIKG_REMOTE_USER"), os.environ.get("AIKG_REMOTE_PASSWORD")
+    if not user:
+        return None
+    scheme = os.environ.get("AIKG_REMOTE_AUTH", "digest").lower()
+    if scheme not in ("digest", "basic"):
+        raise StoreError(f"AIKG_REMOTE_AUTH={scheme}: use digest or basic")
+    return httpx.DigestAuth(user, password or "") if scheme == "digest" else httpx.BasicAuth(user, password or "")
+
+
+def _prologue(base_iri: str | None, prefixes: dict[str, str] | None) -> str:
+    # Declarations go on the first line with the user's text, so the server's line numbers stay the user's.
+    head = f"BASE <{base_iri}> " if base_iri else ""
+    return head + "".join(f"PREFIX {p}: <{iri}> " for p, iri in (prefixes or {}).items())
+
+
+def _form(text: str) -> str | None:
+    try:
+        return query_guard.inspect(text).form
+    except query_guard.GuardError:
+        return None  # text the lexer cannot read: the server's parser gives the message
+
+
+def _triples(body: bytes) -> ox.QueryTriples:
+    """N-Triples from the server as pyoxigraph's CONSTRUCT result type (through an in-memory store)."""
+    scratch = ox.Store()
+    try:
+        scratch.extend(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise StoreError(f"the server's N-Triples did not parse: {exc}") from None
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")  # type: ignore[return-value]
+
+
+def _readable_blank_nodes(body: bytes) -> bytes:
+    """SPARQL JSON with blank node ids pyoxigraph accepts (Virtuoso writes ``nodeID://b10000``)."""
+    if b'"bnode"' not in body:
+        return body
+    document = json.loads(body)
+    for row in document.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = _BLANK_ID.sub("_", term["value"].removeprefix("nodeID://"))
+    return json.dumps(document).encode()
+
+
+def _server_message(text: str) -> str:
+    # Virtuoso appends the whole query after a blank line; the first paragraph is the message.
+    first = text.strip().split("\n\n", 1)[0]
+    return " ".join(first.split())[:1000] or "(no message)"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _graph_key(quad: ox.Quad) -> str:
+    if not isinstance(quad.graph_name, ox.NamedNode):
+        raise StoreError("a remote store holds named graphs only; this quad is in the default graph: " + str(quad))
+    return quad.graph_name.value
+
+
+def _insert_operations(quads: Iterable[ox.Quad], batch: int) -> Iterator[str]:
+    """``INSERT { GRAPH ... } WHERE {}`` operations of about ``batch`` quads each.
+
+    Not ``INSERT DATA``: Virtuoso refuses blank nodes there. Blank node labels are scoped to
+    one operation, so the quads of a graph that mention blank nodes go in one operation.
+    """
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        by_graph.setdefault(_graph_key(quad), []).append(quad)
+    pending: list[tuple[str, list[ox.Quad]]] = []
+    size = 0
+    for graph, members in by_graph.items():
+        blank = [q for q in members if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)]
+        plain = [q for q in members if not (isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode))]
+        for piece in [blank, *(plain[i:i + batch] for i in range(0, len(plain), batch))]:
+            if not piece:
+                continue
+            if size and size + len(piece) > batch:
+                yield _insert(pending)
+                pending, size = [], 0
+            pending.append((graph, piece))
+            size += len(piece)
+    if pending:
+        yield _insert(pending)
+
+
+def _insert(pieces: list[tuple[str, list[ox.Quad]]]) -> str:
+    body = " ".join(
+        f"GRAPH <{graph}> {{ " + " ".join(f"{q.subject} {q.predicate} {_object(q.object)} ." for q in piece) + " }"
+        for graph, piece in pieces
+    )
+    return f"INSERT {{ {body} }} WHERE {{}}"
+
+
+def _object(term: Any) -> str:
+    # Virtuoso stores a whole-number xsd:decimal written without a point ("5000000000") as an xsd:integer.
+    if isinstance(term, ox.Literal) and term.datatype.value == _DECIMAL and "." not in term.value:
+        return str(ox.Literal(term.value + ".0", datatype=term.datatype))
+    return str(term)
