@@ -92,6 +92,7 @@ def describe_event(store: Store, event_iri: str) -> dict[str, Any]:
         + f"""SELECT ?g ?p ?o ?label ?v ?cur ?doclabel ?pub ?pubdate WHERE {{
             GRAPH ?g {{ <{event_iri}> ?p ?o }}
             FILTER(?g NOT IN (<{DERIVED_GRAPH}>))
+            FILTER(!isLiteral(?o) || LANG(?o) IN ("", "en"))  # the English of a text said in two languages, whatever order an engine returns
             OPTIONAL {{ GRAPH <{ENTITIES_GRAPH}> {{ ?o rdfs:label ?label FILTER(LANG(?label) = "en") }} }}
             OPTIONAL {{ ?o schema:value ?v ; schema:currency ?cur }}
             OPTIONAL {{ ?o a aik:SourceDocument ; rdfs:label ?doclabel .
@@ -189,11 +190,12 @@ def _derived(store: Store, iri: str) -> list[dict[str, Any]]:
 def _ancestors(store: Store, classes: list[str]) -> list[str]:
     if not classes:
         return []
-    values = " ".join(f"aik:{c}" for c in classes)
+    # One constant start per class: Virtuoso refuses a transitive path whose start is a variable, even one bound by VALUES.
+    starts = " UNION ".join(f"{{ aik:{c} rdfs:subClassOf+ ?super }}" for c in classes)
     rows = store.select(
         sparql_prologue()
         + f"""SELECT DISTINCT ?super WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{
-            VALUES ?c {{ {values} }} ?c rdfs:subClassOf+ ?super FILTER(STRSTARTS(STR(?super), "{_AIK}")) }} }}"""
+            {starts} FILTER(STRSTARTS(STR(?super), "{_AIK}")) }} }}"""
     )
     return sorted(local(r["super"]) for r in rows if local(r["super"]) not in classes)
 

@@ -127,12 +127,13 @@ def class_ancestors(store: Store) -> dict[str, list[str]]:
       ?super <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?mid .
       FILTER(STRSTARTS(STR(?class), "{_AIK}") && STRSTARTS(STR(?super), "{_AIK}") && STRSTARTS(STR(?mid), "{_AIK}"))
     }} GROUP BY ?class ?super"""
-    rows = store.select(query, default_graph=[ONTOLOGY_IRI])
-    if not rows:  # a store without the ontology graph: read the ontology that ships with aikg
-        ontology = Store(ox.Store(), ":memory:")
+    # The class tree is small: the local engine reads it, as some servers refuse open paths (Virtuoso).
+    ontology = Store(ox.Store(), ":memory:")
+    ontology.add(store.quads(ONTOLOGY_IRI))
+    if not len(ontology):  # a store without the ontology graph: read the ontology that ships with aikg
         ontology.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI))
                      for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
-        rows = ontology.select(query, default_graph=[ONTOLOGY_IRI])
+    rows = ontology.select(query, default_graph=[ONTOLOGY_IRI])
     tree: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for row in rows:
         tree[row["class"]].append((row["depth"], row["super"][len(_AIK):]))

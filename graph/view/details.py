@@ -45,13 +45,14 @@ def read_details(store: Store) -> Details:
     for row in store.select(sparql_prologue() + f"SELECT ?n ?alias WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ ?n skos:altLabel ?alias }} }}"):
         aliases[slug_of(row["n"])].append(row["alias"])
     details.aliases = {k: sorted(v) for k, v in aliases.items()}
-    supers: dict[str, set[str]] = defaultdict(set)
+    # Direct edges, closed here: Virtuoso refuses a transitive path with neither end bound.
+    parents: dict[str, set[str]] = defaultdict(set)
     for row in store.select(
         sparql_prologue()
-        + f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?c rdfs:subClassOf+ ?super FILTER(isIRI(?super)) }} }}"
+        + f"SELECT ?c ?super WHERE {{ GRAPH <{ONTOLOGY_IRI}> {{ ?c rdfs:subClassOf ?super FILTER(isIRI(?super)) }} }}"
     ):
-        supers[local(row["c"])].add(local(row["super"]))
-    details.superclasses = dict(supers)
+        parents[local(row["c"])].add(local(row["super"]))
+    details.superclasses = {c: _ancestors(c, parents) for c in parents}
     return details
 
 
@@ -143,3 +144,15 @@ def _number(value: Any) -> int | float | Any:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _ancestors(cls: str, parents: dict[str, set[str]]) -> set[str]:
+    """Every class above ``cls`` in the class tree."""
+    found: set[str] = set()
+    todo = list(parents.get(cls, ()))
+    while todo:
+        parent = todo.pop()
+        if parent not in found:
+            found.add(parent)
+            todo.extend(parents.get(parent, ()))
+    return found
