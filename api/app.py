@@ -18,9 +18,9 @@ from api import (
     view_routes,
 )
 from api.errors import ProtocolError
-from api.workers import InlineExecutor, WorkerPool
+from api.workers import InlineExecutor, RemoteExecutor, WorkerPool
 from graph import recovery
-from graph.store import MEMORY, open_store, resolve_location
+from graph.store import MEMORY, is_remote, open_store, resolve_location
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -88,6 +88,10 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
             from graph.build import build_store  # a fresh in-memory store holds the bundled graph
 
             app.state.executor = InlineExecutor(build_store(store=MEMORY)[0])
+        elif is_remote(location):
+            from graph.remote_store import RemoteStore  # HTTP requests end by themselves at the deadline
+
+            app.state.executor = RemoteExecutor(RemoteStore(str(location), timeout=config.deadline))
         else:
             recovery.recover(location)  # an update cut short by a crash: derive the shortcut edges again
             open_store(location, read_only=True).close()  # fail now, with the store's message, if it is missing
@@ -154,12 +158,16 @@ def ensure_built(store_location: str | os.PathLike[str] | None) -> bool:
     location = resolve_location(store_location)
     if location == MEMORY:
         return False
-    path = Path(location)
-    if path.exists() and len(open_store(path, read_only=True)) > 0:
-        return False
+    if is_remote(location) or Path(location).exists():
+        store = open_store(location, read_only=True)
+        try:
+            if len(store) > 0:
+                return False
+        finally:
+            store.close()
     from graph.build import build_store
 
-    build_store(store=path)[0].close()
+    build_store(store=str(location))[0].close()
     return True
 
 

@@ -67,6 +67,37 @@ class InlineExecutor:
         return None
 
 
+class RemoteExecutor(InlineExecutor):
+    """Runs tasks in threads of this process on a remote store (a SPARQL server), under the deadline.
+
+    The engine runs elsewhere, so nothing here needs killing: past its deadline a request
+    answers 503 at once, and the store's HTTP timeout (the same deadline) ends the abandoned
+    thread's wait. Other requests and ``/health`` run in threads of their own meanwhile.
+    """
+
+    async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
+        return await _within(deadline, task, self.store, *args)
+
+    async def write(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
+        async with self._lock:
+            try:
+                return await _within(deadline, task, self.store, *args)
+            finally:
+                store_cache(self.store).clear()
+
+
+async def _within(deadline: float | None, task: Task, *args: Any) -> Any:
+    started = time.monotonic()
+    try:
+        with anyio.fail_after(deadline):
+            return await anyio.to_thread.run_sync(task, *args, abandon_on_cancel=True)
+    except TimeoutError:
+        raise DeadlineExceeded(
+            f"the request ran past its deadline of {deadline:g} s and was stopped"
+            f" (after {time.monotonic() - started:.1f} s); narrow it or add LIMIT"
+        ) from None
+
+
 @dataclass
 class _Worker:
     process: mp.process.BaseProcess
