@@ -14,10 +14,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
-from graph.facts import Entity, Names, load_fact_file
+from graph.facts import ENTITY_CLASSES, Entity, Names, load_fact_file
 
 KATAKANA = "ァ-ヺー"
 _VARIANTS = {"バ": "(?:バ|ヴァ)", "ビ": "(?:ビ|ヴィ)", "ブ": "(?:ブ|ヴ)", "ベ": "(?:ベ|ヴェ)", "ボ": "(?:ボ|ヴォ)"}
@@ -143,27 +144,31 @@ def known_from_fact_files(paths: Iterable[str | Path]) -> list[Entity]:
 
 
 def known_from_store(store) -> list[Entity]:  # type: ignore[no-untyped-def]
-    """The entities of a built store: class, names and aliases from graph ``aik:entities``."""
+    """The entities of a built store: class, names, aliases, Wikidata ID and description from graph ``aik:entities``."""
     from ontology import sparql_prologue
 
     rows = store.select(sparql_prologue() + """
-        SELECT ?e ?class ?label ?alias WHERE { GRAPH aik:entities {
-          ?e a ?c ; rdfs:label ?label . BIND(STRAFTER(STR(?c), STR(aik:)) AS ?class)
-          OPTIONAL { ?e skos:altLabel ?alias } } }""")
-    found: dict[str, dict] = {}
+        SELECT ?e ?class ?p ?value ?lang WHERE { GRAPH aik:entities {
+          ?e a ?c . BIND(STRAFTER(STR(?c), STR(aik:)) AS ?class)
+          ?e ?p ?value FILTER(?p IN (rdfs:label, skos:altLabel, rdfs:comment, aik:wikidataId)) BIND(LANG(?value) AS ?lang) } }""")
+    found: dict[str, dict[str, Any]] = {}
     for row in rows:
         slug = str(row["e"]).rsplit("/", 1)[-1]
-        item = found.setdefault(slug, {"class": row["class"], "en": None, "ja": None, "aliases": []})
-        label = row["label"]
-        lang = getattr(label, "language", None) or ("ja" if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", str(label)) else "en")
-        item[lang if lang in ("en", "ja") else "en"] = str(label)
-        if row.get("alias") and str(row["alias"]) not in item["aliases"]:
-            item["aliases"].append(str(row["alias"]))
+        item = found.setdefault(slug, {"slug": slug, "class": row["class"], "name": {}, "aliases": []})
+        prop, value, lang = str(row["p"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1], str(row["value"]), row["lang"] or "en"
+        if prop == "label" and lang in ("en", "ja"):
+            item["name"][lang] = value
+        elif prop == "altLabel" and value not in item["aliases"]:
+            item["aliases"].append(value)
+        elif prop == "comment" and lang in ("en", "ja"):
+            item.setdefault("description", {})[lang] = value
+        elif prop == "wikidataId":
+            item["wikidata"] = value
     entities = []
-    for slug, item in found.items():
-        if item["en"] and item["class"]:
-            entities.append(Entity.model_validate({"slug": slug, "class": item["class"],
-                                                   "name": {"en": item["en"], "ja": item["ja"]}, "aliases": item["aliases"]}))
+    for item in found.values():
+        if item["name"].get("en") and item["class"] in ENTITY_CLASSES:
+            item["aliases"].sort()
+            entities.append(Entity.model_validate(item))
     return entities
 
 
@@ -178,6 +183,10 @@ JA_CUES = [
     (re.compile(r"(?:チャットボット|AIモデル|言語モデル)\s*「(?P<name>[^」]{2,40})」"), "AIModel"),
     (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:・[{KATAKANA}]{{2,}})+)\\s*(?:氏|CEO|最高経営責任者|会長|社長|創業者)"), "Person"),
     (re.compile(r"(?P<name>[A-Z][A-Za-z0-9&.]*(?:\s[A-Z][A-Za-z0-9&.]*){0,3})\s*(?:社|CEO)"), "Company"),
+    (re.compile(f"(?:米|英|独|仏|中国|韓国|台湾)(?P<name>[{KATAKANA}]{{3,}}|[A-Z][A-Za-z0-9]+)(?=は|が|の|、|も|と|に)"), "Company"),
+    (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:通信|新聞)?)(?:によると|によれば|が報じ|は報じ)"), "MediaOrganization"),
+    (re.compile(r"(?:の|、)(?P<name>[\u4e00-\u9fff]{2,5})(?:CEO|社長|会長|最高経営責任者)"), "Person"),
+    (re.compile(r"(?P<name>[\u4e00-\u9fff]{1,4}[市県])(?=に|で|の)"), "Place"),
 ]
 _NAME = r"[A-Z][a-zA-Z'.-]+(?:\s[A-Z][a-zA-Z'.-]+){1,2}"
 _ORG = r"[A-Z][A-Za-z0-9&.'-]*(?:\s(?:&\s)?[A-Z][A-Za-z0-9&.'-]*){0,4}"
@@ -189,9 +198,21 @@ EN_CUES = [
     (re.compile(rf"\b(?:investment bank|bank|lender)\s(?P<name>{_ORG})"), "Bank"),
     (re.compile(rf"(?P<name>{_ORG}\s(?:Bank|Securities|& Co\.))"), "Bank"),
     (re.compile(rf"\b(?:startup|start-up|chipmaker|cloud provider|company|firm|operator|maker)\s(?P<name>{_ORG})"), "Company"),
-    (re.compile(rf"(?P<name>{_ORG}\s(?:Inc\.|Corp\.|Ltd\.|Technologies|Systems|Labs|Cloud|AI))(?![A-Za-z])"), "Company"),
+    (re.compile(rf"(?P<name>{_ORG}\s(?:Inc\.|Corp\.|Ltd\.|Technologies|Systems|Labs|Cloud|Compute|AI))(?![A-Za-z])"), "Company"),
     (re.compile(rf"\b(?:data center|data centre|supercomputer|cluster)\s(?:called\s|named\s|dubbed\s)?(?P<name>{_ORG})"), "DataCenter"),
     (re.compile(rf"\b(?:model|chatbot)\s(?:called\s|named\s)?(?P<name>{_ORG})"), "AIModel"),
+    (re.compile(rf"(?P<name>{_ORG})\s(?:language model|AI model|chatbot)\b"), "AIModel"),
+    (re.compile(rf"\b(?:its|the)\s(?P<name>{_ORG})\s(?:data center|data centre|campus|supercomputer)\b"), "DataCenter"),
+    (re.compile(rf"\baccording to (?:the\s)?(?P<name>{_ORG})"), "MediaOrganization"),
+    (re.compile(rf"(?P<name>{_ORG})\sreported\b"), "MediaOrganization"),
+    (re.compile(rf"\b(?:arranged|underwritten) by (?P<name>{_ORG})"), "Bank"),
+    (re.compile(rf"\b(?:led by|participation from) (?P<name>{_ORG})"), "InvestmentFirm"),
+    (re.compile(rf"(?P<name>{_ORG})\s(?:lent|loaned|invested)\b"), "Company"),
+]
+# Two places side by side: テキサス州オースティン (city in state), "in Austin, Texas".
+PLACE_PAIRS = [
+    re.compile(f"(?P<outer>[{KATAKANA}]{{2,}}州)(?P<inner>[{KATAKANA}]{{2,}})"),
+    re.compile(r"\b(?:in|based in|near|outside)\s(?P<inner>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s(?P<outer>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b"),
 ]
 _NOT_NAMES = {"The", "This", "That", "It", "Its", "A", "An", "In", "On", "But", "And", "Monday", "Tuesday", "Wednesday",
               "Thursday", "Friday", "Saturday", "Sunday", "AI", "GPU", "GPUs", "CEO", "US", "U.S."}
@@ -203,6 +224,12 @@ def propose_new(text: str, known: list[Mention]) -> list[tuple[str, str, int, in
     Returns ``(name, class, start, end)``; names overlapping a known mention are left out.
     """
     out: list[tuple[str, str, int, int]] = []
+    for pattern in PLACE_PAIRS:
+        for m in pattern.finditer(text):
+            for group in ("inner", "outer"):
+                start, end = m.span(group)
+                if not any(k.start < end and start < k.end for k in known) and m[group] not in _NOT_NAMES:
+                    out.append((m[group], "Place", start, end))
     for patterns in (JA_CUES, EN_CUES):
         for pattern, class_ in patterns:
             for m in pattern.finditer(text):
@@ -233,8 +260,13 @@ def romanise(name: str) -> str:
     """Hepburn romanisation of a Japanese name, title-cased per word (``アントニオ・グラシアス`` → ``Antonio Gurashiasu``)."""
     import pykakasi
 
-    parts = [item["hepburn"] for item in pykakasi.kakasi().convert(name.replace("・", " "))]
-    return " ".join(w.capitalize() for w in "".join(parts).split())
+    words: list[str] = []
+    for run in re.findall(r"[A-Za-z0-9][A-Za-z0-9.&'-]*|[^A-Za-z0-9\s・=]+", name):
+        if run[0].isascii():
+            words.append(run)  # Latin letters and digits stay as written: アオバAI → Aoba AI
+        else:
+            words += [item["hepburn"].capitalize() for item in pykakasi.kakasi().convert(run) if item["hepburn"].strip()]
+    return " ".join(w for w in words if w)
 
 
 def slugify(name: str) -> str:

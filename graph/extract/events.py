@@ -27,7 +27,7 @@ FUNDING = re.compile(
 )
 POINTS_BACK = re.compile(r"今回の.{0,12}(?:資金調達|投資|調達)|調達した資金|同ラウンド|\bthe (?:round|raise|financing|deal|debt|loan|funding)\b|\bthe (?:money|funds|proceeds|cash)\b", re.IGNORECASE)
 ONGOING = re.compile(r"調達している|調達を目指|交渉|協議|検討|計画|is raising|is seeking|seeking to raise|in talks|in discussions|negotiat|plans to raise|aims to raise|would raise|is looking to", re.IGNORECASE)
-DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|した。|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed)\b", re.IGNORECASE)
+DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|した。|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased)\b", re.IGNORECASE)
 INSTRUMENTS = [
     (re.compile(r"担保付き?(?:債券|社債)|secured (?:bonds?|notes?)", re.IGNORECASE), "SecuredBond"),
     (re.compile(r"融資|ローン|借り?入れ?|\bloans?\b|credit facility|\blent\b|\bborrow", re.IGNORECASE), "Loan"),
@@ -246,7 +246,9 @@ class _Reader:
         counts = [c for c in s.counts if c.unit in ("item", "gpu", "chip")]
         if not gpu_words or not counts:
             return None
-        if not re.search(r"搭載|稼働|導入|GPUの数|倍増|増強|\b(?:hous|hold|held|run|running|equipped|expand|doubl|grew|grow|reach|has|had|with|packed|contain)\w*", s.text):
+        capacity_verb = re.search(r"搭載|稼働|導入|GPUの数|倍増|増強|\b(?:hous|hold|held|running|equipped|expand|doubl|grew|grow|reach|packed|contain)\w*", s.text)
+        has_count = any(re.match(r"(?:\s(?:now|then|already|initially))?\s(?:has|had|have|with|runs|ran)\s", s.text[d.end:]) for d in s.of_class("DataCenter"))
+        if not capacity_verb and not has_count:
             return None
         dcs = s.of_class("DataCenter") or ([self.last_datacenter] if self.last_datacenter and self.previous and self.previous.paragraph == s.paragraph else [])
         if not dcs:
@@ -289,6 +291,8 @@ class _Reader:
             elif s.before(o, r"\bto (?:the\s)?") or re.match(r"(?:\s(?:has|had|will|would|also))?\s(?:bought|buys|ordered|orders|purchased|purchases|will buy)", s.text[o.end:]) \
                     or s.after(o, r"」?\s*(?:に|へ)[^。]{0,30}(?:供給|納入|出荷)") or s.after(o, r"」?\s*(?:は|が)[^。]{0,40}から"):
                 customer = customer or o
+        if supplier is None and re.search(r"\bthe (?:chipmaker|company|firm|group|supplier)(?:\s(?:has|had|will|would|also))?\s(?:supply|supplies|supplied|deliver\w*|ship\w*|sold|sell\w*)", s.text):
+            supplier = next((o for o in s.of_class("Company") if o is not customer), None)  # "Nvidia CEO …, the chipmaker shipped"
         if not supplier or not customer or supplier.slug == customer.slug:
             return None
         draft = Draft("SupplyDeal", s, 0.8, {"suppliers": [supplier.slug], "customers": [customer.slug]})

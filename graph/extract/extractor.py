@@ -57,6 +57,9 @@ def extract_article(
     entities (the bundled fact files when None). Raises ValueError only for a bad option value.
     """
     step = step or (lambda _: None)
+    title = " ".join((title or "").split()) or None
+    publisher = " ".join((publisher or "").split()) or None
+    url = (url or "").strip() or None
     if lang not in LANGUAGES:
         raise ValueError(f"--lang {lang!r}: choose auto, ja or en")
     pub = FuzzyDate.parse(published) if published else None  # ValueError names the rule

@@ -21,7 +21,7 @@ END_MARKERS = re.compile(
 # Lines that are never prose: navigation, counters, bullets, addresses.
 NOISE = re.compile(
     r"スキップ|メインメニュー|メインコンテンツ|Skip to|^\s*(?:[•·*\-–]|\d+\s*$)|^\S+@\S+$|^(?:Home|Menu|Search|Log ?in|Share|Tweet|Print)\b"
-    r"|フォトニュース|All rights reserved|©|Copyright",
+    r"|フォトニュース|All rights reserved|©|Copyright|\s[>›»|]\s",
     re.IGNORECASE,
 )
 CREDIT = re.compile(r"^(?:引用|出典|ソース|Source|Via|Credit)\s*[:：]\s*(?P<who>.+)$", re.IGNORECASE)

@@ -15,6 +15,9 @@ from graph.extract.page import Page
 _REPORT_WORDS = re.compile(r"^\s*(?:\(現地時間\))?\s*(?:に|付で?|の)?\s*(?:報じ|伝え|報道|発表|明らかに)|^\s*,?\s*(?:reported|said|wrote|according)")
 
 
+_SAID_BEFORE = re.compile(r"\b(?:said|reported|announced|wrote|disclosed|confirmed|told [\w ]{1,30}?|according to [\w ]{1,30}?)\s*(?:on\s)?$")
+
+
 @dataclass
 class Sentence:
     """A sentence, where it is (folded offsets), its paragraph and what it mentions."""
@@ -48,11 +51,14 @@ class Sentence:
 
     def fact_dates(self) -> list[DateMention]:
         """Dates of the facts the sentence states: not the dates of the reports it cites."""
-        return [d for d in self.dates if not _REPORT_WORDS.match(self.text[d.end:])]
+        return [d for d in self.dates if not self._reports(d)]
 
     def report_dates(self) -> list[DateMention]:
         """Dates of the reports the sentence cites (``22日(現地時間)に報じた``, ``reported on Tuesday``)."""
-        return [d for d in self.dates if _REPORT_WORDS.match(self.text[d.end:])]
+        return [d for d in self.dates if self._reports(d)]
+
+    def _reports(self, d: DateMention) -> bool:
+        return bool(_REPORT_WORDS.match(self.text[d.end:]) or _SAID_BEFORE.search(self.text[:d.start]))
 
 
 def analyse(page: Page, gazetteer: Gazetteer, published: dt.date | None, precision: str) -> list[Sentence]:

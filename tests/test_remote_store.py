@@ -1,0 +1,267 @@
+"""aikg on a real Virtuoso Open Source: build, the seed facts, cards, the API, an update, the view and the exports.
+
+The server is started by the fixture on loopback with a database of its own
+(tests/virtuoso.py); ``AIKG_STORE=sparql+http://...`` points every command and the API at it.
+The answers are compared with the same graph built into the embedded store.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+import tests.test_seed_facts as seed
+from api.export_routes import csv_archive
+from graph.build import build_store
+from graph.cards import entity_card
+from graph.export.neo4j_csv import export_csv
+from graph.export.neo4j_mapping import property_graph
+from graph.remote_store import RemoteStore, endpoint_urls
+from graph.store import StoreError, open_store
+from graph.view.details import read_details
+from ontology import sparql_prologue
+from tests.live_server import live_server
+from tests.virtuoso import Virtuoso, running_virtuoso
+
+TOKEN = "remote-test-token"
+# Two full scans joined with a filter: tens of seconds on Virtuoso, which stops it itself after 15.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(CONCAT(STR(?c), STR(?a)) != STR(?f)) }"
+
+
+def aikg(*args: str, store: str) -> subprocess.CompletedProcess[str]:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}, "COLUMNS": "200", "AIKG_STORE": store}
+    return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def csv_lines(folder: Path) -> dict[str, list[str]]:
+    """Each neo4j-admin file's lines, sorted: row order follows the order quads come back in, which engines choose."""
+    return {p.name: sorted(p.read_text(encoding="utf-8").splitlines()) for p in sorted(folder.iterdir())}
+
+
+def canonical(quads) -> set[str]:  # type: ignore[no-untyped-def]
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return {str(q) for q in dataset}
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory) -> Virtuoso:  # type: ignore[no-untyped-def]
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def remote(virtuoso: Virtuoso) -> RemoteStore:
+    """The bundled facts built into Virtuoso by ``aikg build``."""
+    run = aikg("build", store=virtuoso.location)
+    assert run.returncode == 0, run.stderr
+    assert "8 events" in run.stdout
+    store = open_store(virtuoso.location)
+    assert isinstance(store, RemoteStore)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def embedded():  # type: ignore[no-untyped-def]
+    return build_store(store=":memory:")[0]
+
+
+@pytest.fixture(scope="module")
+def api(virtuoso: Virtuoso, remote: RemoteStore) -> str:
+    with live_server(virtuoso.location, token=TOKEN, deadline="3") as base:
+        yield base
+
+
+# -- the location ---------------------------------------------------------------------------------
+
+def test_one_url_serves_queries_and_updates_unless_update_names_another() -> None:
+    assert endpoint_urls("sparql+http://127.0.0.1:8890/sparql") == ("http://127.0.0.1:8890/sparql",) * 2
+    assert endpoint_urls("sparql+https://db.example/repositories/kg?update=/repositories/kg/statements&infer=false") == (
+        "https://db.example/repositories/kg?infer=false", "https://db.example/repositories/kg/statements")
+
+
+@pytest.mark.parametrize("location, message", [
+    ("sparql+http://dba:secret@127.0.0.1:8890/sparql", "AIKG_REMOTE_USER"),
+    ("sparql+http:///sparql", "no host name"),
+    ("sparql+http://h/sparql?update=a&update=b", "update= is given 2 times"),
+])
+def test_a_malformed_location_is_refused_with_its_reason(location: str, message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        open_store(location)
+
+
+def test_an_unreachable_server_fails_the_cli_with_exit_1_and_one_line() -> None:
+    run = aikg("query", "ASK {}", store="sparql+http://127.0.0.1:9/sparql")
+    assert run.returncode == 1
+    assert run.stderr.startswith("aikg: sparql+http://127.0.0.1:9/sparql: ")
+    assert len(run.stderr.strip().splitlines()) == 1
+
+
+# -- the graph on Virtuoso ---------------------------------------------------------------------------
+
+def test_the_default_graph_is_the_union_of_all_graphs(virtuoso: Virtuoso, remote: RemoteStore) -> None:
+    # The round lives in the source's graph and the name in aik:entities: only the union joins them.
+    query = sparql_prologue() + 'ASK { ?r aik:recipient ?x . ?x rdfs:label "xAI"@en }'
+    assert remote.ask(query)
+    raw = httpx.post(virtuoso.endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert raw.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("fact, ask", seed.SEED_FACTS, ids=[f for f, _ in seed.SEED_FACTS])
+def test_seed_fact_on_virtuoso(remote: RemoteStore, fact: str, ask: str) -> None:
+    assert remote.ask(sparql_prologue() + ask), fact
+
+
+def test_seed_selects_on_virtuoso(remote: RemoteStore) -> None:
+    seed.test_three_rounds_into_xai_and_nothing_more(remote)
+    seed.test_colossus_gpu_counts_over_time(remote)
+    seed.test_every_entity_has_one_english_label(remote)
+
+
+def test_virtuoso_holds_exactly_the_embedded_graph(remote: RemoteStore, embedded) -> None:  # type: ignore[no-untyped-def]
+    assert remote.graphs() == embedded.graphs()  # Virtuoso's own graphs are left out
+    assert len(remote) == len(embedded)
+    assert canonical(remote.quads()) == canonical(embedded.quads())
+
+
+def test_cards_and_view_details_match_the_embedded_store(remote: RemoteStore, embedded) -> None:  # type: ignore[no-untyped-def]
+    for slug in ("xai", "colossus", "antonio-gracias", "nvidia"):
+        assert entity_card(remote, slug) == entity_card(embedded, slug)
+    assert read_details(remote) == read_details(embedded)
+
+
+def test_a_bad_query_is_a_syntax_error_with_the_servers_message(remote: RemoteStore) -> None:
+    with pytest.raises(SyntaxError, match="SP030"):
+        remote.query("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_a_rebuild_replaces_every_graph_and_drops_graphs_no_longer_built(virtuoso: Virtuoso, remote: RemoteStore) -> None:
+    before = canonical(remote.quads())
+    remote.update('INSERT DATA { GRAPH <https://w3id.org/aikg/source/stray> { <https://w3id.org/aikg/id/x> '
+                  '<http://www.w3.org/2000/01/rdf-schema#label> "stray" } }')
+    assert "https://w3id.org/aikg/source/stray" in remote.graphs()
+    run = aikg("build", store=virtuoso.location)
+    assert run.returncode == 0, run.stderr
+    assert "https://w3id.org/aikg/source/stray" not in remote.graphs()
+    assert canonical(remote.quads()) == before
+
+
+def test_cli_query_and_show_read_virtuoso(virtuoso: Virtuoso) -> None:
+    run = aikg("query", "--format", "json", "SELECT ?n WHERE { ?o aik:asset id:colossus ; aik:gpuCount ?n } ORDER BY ?n",
+               store=virtuoso.location)
+    assert run.returncode == 0, run.stderr
+    assert [b["n"]["value"] for b in json.loads(run.stdout)["results"]["bindings"]] == ["100000", "200000"]
+    show = aikg("show", "xai", "--json", store=virtuoso.location)
+    assert show.returncode == 0, show.stderr
+    assert [e["type"] for e in json.loads(show.stdout)["events"]].count("FundingRound") == 3
+
+
+def test_cli_exports_from_virtuoso_equal_the_embedded_ones(virtuoso: Virtuoso, embedded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    nquads = tmp_path / "all.nq"
+    run = aikg("export", "rdf", "--format", "nquads", "-o", str(nquads), store=virtuoso.location)
+    assert run.returncode == 0, run.stderr
+    assert canonical(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)) == canonical(embedded.quads())
+    run = aikg("export", "neo4j", "--format", "csv", "-o", str(tmp_path / "csv"), store=virtuoso.location)
+    assert run.returncode == 0, run.stderr
+    export_csv(property_graph(embedded), tmp_path / "local")
+    assert csv_lines(tmp_path / "csv") == csv_lines(tmp_path / "local")
+
+
+def test_cli_view_draws_the_graph_from_virtuoso(virtuoso: Virtuoso, tmp_path: Path) -> None:
+    page = tmp_path / "graph.html"
+    run = aikg("view", "-o", str(page), store=virtuoso.location)
+    assert run.returncode == 0, run.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "Colossus" in html and "Valor Equity Partners" in html
+
+
+# -- the API over Virtuoso ----------------------------------------------------------------------------
+
+def test_api_health_names_the_remote_store(api: str, embedded) -> None:  # type: ignore[no-untyped-def]
+    health = httpx.get(api + "/health").json()
+    assert health["status"] == "ok" and health["quads"] == len(embedded)
+    assert health["store"].startswith("sparql+http://127.0.0.1:")
+
+
+def test_api_sparql_select_ask_construct(api: str) -> None:
+    select = httpx.get(api + "/sparql", params={"query": "SELECT ?usd WHERE { ?r aik:recipient id:xai ; aik:amountUSD ?usd } ORDER BY ?usd"},
+                       headers={"Accept": "application/sparql-results+json"})
+    assert select.status_code == 200, select.text
+    assert [int(b["usd"]["value"].split(".")[0]) for b in select.json()["results"]["bindings"]] == [
+        2_000_000_000, 5_000_000_000, 12_000_000_000]
+    ask = httpx.post(api + "/sparql", content="ASK { id:nvidia aik:suppliesTo id:xai }",
+                     headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    assert ask.json() == {"head": {}, "boolean": True}
+    construct = httpx.post(api + "/sparql", data={"query": "CONSTRUCT { ?x aik:fundedBy ?y } WHERE { GRAPH aik:derived { ?x aik:fundedBy ?y } }"},
+                           headers={"Accept": "text/turtle"})
+    assert construct.headers["content-type"].startswith("text/turtle")
+    triples = list(ox.parse(construct.content, format=ox.RdfFormat.TURTLE))
+    assert {t.object.value.rsplit("/", 1)[1] for t in triples} == {"valor-equity-partners", "spacex"}
+
+
+def test_api_entity_card_and_view(api: str, embedded) -> None:  # type: ignore[no-untyped-def]
+    card = httpx.get(api + "/entities/xai")
+    assert card.status_code == 200
+    assert [e["id"] for e in card.json()["events"]] == [e["id"] for e in entity_card(embedded, "xai")["events"]]
+    view = httpx.get(api + "/view")
+    assert view.status_code == 200 and "Colossus" in view.text
+
+
+def test_api_exports_equal_the_embedded_ones(api: str, embedded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    archive = httpx.get(api + "/export/neo4j-csv.zip", timeout=30)
+    assert archive.status_code == 200
+    zipfile.ZipFile(io.BytesIO(archive.content)).extractall(tmp_path / "remote")
+    zipfile.ZipFile(io.BytesIO(csv_archive(embedded))).extractall(tmp_path / "local")
+    assert csv_lines(tmp_path / "remote") == csv_lines(tmp_path / "local")
+    cypher = httpx.get(api + "/export/neo4j.cypher", timeout=30)
+    assert cypher.status_code == 200 and '"https://w3id.org/aikg/id/xai"' in cypher.text
+
+
+def test_a_runaway_query_is_stopped_at_the_deadline_while_health_answers(api: str) -> None:
+    answers: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        answers["slow"] = httpx.get(api + "/sparql", params={"query": RUNAWAY}, timeout=60)
+        answers["slow_s"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    health = httpx.get(api + "/health", timeout=10)
+    health_s = time.monotonic() - started
+    thread.join(60)
+    assert health.status_code == 200 and health_s < 2, health_s
+    slow = answers["slow"]
+    assert isinstance(slow, httpx.Response) and slow.status_code == 503, slow
+    assert "deadline of 3 s" in slow.text
+    assert answers["slow_s"] < 6
+
+
+def test_an_update_through_the_api_reaches_virtuoso_and_its_derived_edges(api: str, remote: RemoteStore) -> None:
+    notes = "https://w3id.org/aikg/source/remote-notes"
+    update = (f"INSERT DATA {{ GRAPH <{notes}> {{ id:nvidia-round a aik:FundingRound ; "
+              "aik:recipient id:xai ; aik:investor id:nvidia ; aik:amountUSD 1.0 } }")
+    refused = httpx.post(api + "/sparql", data={"update": update})
+    assert refused.status_code == 401  # the token is needed, as on the embedded store
+    applied = httpx.post(api + "/sparql", data={"update": update}, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    assert applied.status_code == 204, applied.text
+    assert remote.ask(sparql_prologue() + "ASK { GRAPH aik:derived { id:xai aik:fundedBy id:nvidia } }")
+    dropped = httpx.post(api + "/sparql", data={"update": f"DROP SILENT GRAPH <{notes}>"},
+                         headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    assert dropped.status_code == 204, dropped.text
+    assert not remote.ask(sparql_prologue() + "ASK { GRAPH aik:derived { id:xai aik:fundedBy id:nvidia } }")
+    assert notes not in remote.graphs()

@@ -1,0 +1,145 @@
+"""A real Virtuoso Open Source for tests: its own database in a temporary folder, on loopback ports.
+
+``virtuoso-t`` runs in the foreground from a ``virtuoso.ini`` written here (no system
+service, no shared database); the SPARQL user gets the right to update, so the plain
+``/sparql`` endpoint reads and writes like any SPARQL 1.1 server.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.live_server import free_port
+
+VIRTUOSO = "virtuoso-t"
+ISQL = "isql-vt"  # Debian's name for Virtuoso's isql (plain ``isql`` is unixODBC's)
+DBA_PASSWORD = "dba"  # a fresh database's dba password; the server listens on loopback only
+
+INI = """\
+[Database]
+DatabaseFile    = {db}/virtuoso.db
+ErrorLogFile    = {db}/virtuoso.log
+LockFile        = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel   = 7
+FileExtend      = 200
+Striping        = 0
+TempStorage     = TempDatabase
+
+[TempDatabase]
+DatabaseFile    = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+Striping        = 0
+
+[Parameters]
+ServerPort           = 127.0.0.1:{sql_port}
+DisableUnixSocket    = 1
+CheckpointInterval   = 60
+CaseMode             = 2
+DirsAllowed          = .
+NumberOfBuffers      = 10000
+MaxDirtyBuffers      = 6000
+ThreadsPerQuery      = 2
+MaxQueryMem          = 500M
+
+[HTTPServer]
+ServerPort           = 127.0.0.1:{http_port}
+ServerRoot           = {db}
+ServerThreads        = 10
+MaxClientConnections = 10
+Charset              = UTF-8
+EnabledGzipContent   = 0
+
+[SPARQL]
+ResultSetMaxRows           = 1000000
+MaxQueryCostEstimationTime = 400
+MaxQueryExecutionTime      = 15
+"""
+
+
+@dataclass
+class Virtuoso:
+    """A running Virtuoso: its SPARQL endpoint and the ports it holds."""
+
+    endpoint: str
+    http_port: int
+    sql_port: int
+    folder: Path
+    process: subprocess.Popen
+
+    @property
+    def location(self) -> str:
+        """The ``AIKG_STORE`` value that points aikg at this server."""
+        return "sparql+" + self.endpoint
+
+    def isql(self, *statements: str) -> str:
+        """Run SQL statements as dba through Virtuoso's isql; returns its output."""
+        script = "".join(s.rstrip(";") + ";\n" for s in statements)
+        run = subprocess.run(
+            [ISQL, f"127.0.0.1:{self.sql_port}", "dba", DBA_PASSWORD],
+            input=script, capture_output=True, text=True, timeout=60,
+        )
+        if run.returncode != 0 or "*** Error" in run.stdout:
+            raise RuntimeError(f"isql failed: {run.stdout}{run.stderr}")
+        return run.stdout
+
+
+def available() -> bool:
+    """Whether Virtuoso Open Source is installed here (tests/run.sh installs it)."""
+    return shutil.which(VIRTUOSO) is not None and shutil.which(ISQL) is not None
+
+
+@contextmanager
+def running_virtuoso(folder: Path) -> Iterator[Virtuoso]:
+    """Start Virtuoso on a fresh database in ``folder``; stop it when the block ends."""
+    if not available():
+        raise RuntimeError(f"{VIRTUOSO} and {ISQL} are needed: apt-get install virtuoso-opensource")
+    folder.mkdir(parents=True, exist_ok=True)
+    http_port, sql_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(INI.format(db=folder, http_port=http_port, sql_port=sql_port), encoding="utf-8")
+    log = open(folder / "stdout.log", "wb")
+    process = subprocess.Popen(
+        [VIRTUOSO, "+foreground", "+configfile", str(ini)],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    server = Virtuoso(f"http://127.0.0.1:{http_port}/sparql", http_port, sql_port, folder, process)
+    try:
+        _wait(server, log)
+        server.isql("GRANT SPARQL_UPDATE TO \"SPARQL\"")
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)  # Virtuoso checkpoints and exits on TERM
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+        log.close()
+
+
+def _wait(server: Virtuoso, log) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"virtuoso-t exited with {server.process.returncode}:\n"
+                               + (server.folder / "stdout.log").read_text(errors="replace")[-3000:])
+        try:
+            answer = httpx.get(server.endpoint, params={"query": "ASK {}"}, timeout=5)
+            if answer.status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("Virtuoso did not answer SPARQL within 120 s")
