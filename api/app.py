@@ -14,8 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from api import (
-    errors, export_routes, funding, limits, query_page, rest_entities, security, sources, sparql_protocol, supply,
-    view_routes,
+    errors, export_routes, extract_routes, funding, limits, query_page, rest_entities, security, sources, sparql_protocol,
+    supply, view_routes,
 )
 from api.errors import ProtocolError
 from api.workers import InlineExecutor, RemoteExecutor, WorkerPool
@@ -118,7 +118,8 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     app.state.location = str(location)
     errors.install(app)
     errors.document(app)
-    for module in (sparql_protocol, query_page, rest_entities, funding, supply, sources, export_routes, view_routes):
+    for module in (sparql_protocol, query_page, rest_entities, funding, supply, sources, export_routes, view_routes,
+                   extract_routes):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(limits.PerClientConcurrency, limit=config.max_per_client)
