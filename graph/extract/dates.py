@@ -19,7 +19,7 @@ MONTHS["sept"] = 9
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 
 _MONTH = r"(?P<month_name>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-_YEAR_WORD = {"今年": 0, "本年": 0, "昨年": -1, "去年": -1, "前年": -1, "来年": 1, "this year": 0, "last year": -1,
+_YEAR_WORD = {"今年": 0, "本年": 0, "年内": 0, "昨年": -1, "去年": -1, "前年": -1, "来年": 1, "this year": 0, "last year": -1,
               "next year": 1, "earlier this year": 0, "later this year": 0}
 _HALF = {"上半期": 1, "前半": 1, "下半期": 2, "後半": 2, "first half": 1, "second half": 2}
 
@@ -30,9 +30,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yq_ja", re.compile(r"(?P<y>\d{4})年(?:の)?第(?P<q>[1-4])四半期")),
     ("ym_ja", re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月")),
     ("md_ja", re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?P<d>\d{1,2})日")),
+    ("rel_year_month_ja", re.compile(r"(?P<rel>今年|本年|昨年|去年|前年|来年)(?P<m>\d{1,2})月")),
     ("rel_half_ja", re.compile(r"(?P<rel>今年|本年|昨年|去年|前年|来年)(?:の)?(?P<half>上半期|下半期|前半|後半)")),
     ("rel_month_end_ja", re.compile(r"(?P<rel>先月|今月|来月)(?P<part>末|初め|初旬|中旬|下旬)?")),
-    ("rel_year_ja", re.compile(r"(?P<rel>今年|本年|昨年|去年|前年|来年)")),
+    ("rel_year_ja", re.compile(r"(?P<rel>今年|本年|昨年|去年|前年|来年|年内)")),
     ("y_ja", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})年(?!\d|度)")),
     ("m_ja", re.compile(r"(?<![\d年])(?P<m>\d{1,2})月(?!\d|日)")),
     ("d_ja", re.compile(r"(?<![\d月./,])(?P<d>\d{1,2})日(?=\s*[(（]現地時間|\s*に|\s*付|\s*、|\s*の報道|\s*夜|\s*朝)")),
@@ -123,6 +124,9 @@ def _resolve(kind: str, m: re.Match[str], pub: dt.date | None, precision: str) -
         if know_day and day > pub.day:  # "the 28th" in a page of the 3rd: last month's
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         return _day(year, month, day)
+    if kind == "rel_year_month_ja":
+        month = int(g["m"])
+        return f"{pub.year + _YEAR_WORD[g['rel']]:04d}-{month:02d}" if know_year and 1 <= month <= 12 else None
     if kind == "rel_half_ja":
         return f"{pub.year + _YEAR_WORD[g['rel']]}-H{_HALF[g['half']]}" if know_year else None
     if kind == "half_en":

@@ -236,7 +236,7 @@ def propose_new(text: str, known: list[Mention]) -> list[tuple[str, str, int, in
                 name = m["name"].strip(" .,")
                 start = m.start("name")
                 end = start + len(name)
-                name = re.sub(r"^(?:The|the|Its|its|A|a)\s", "", name)
+                name = re.sub(r"^(?:(?:The|the|Its|its|A|a|An|When|While|After|Before|As|But|And|In|On|At|By|For|If|This|That)\s)+", "", name)
                 start = end - len(name)
                 if not name or name in _NOT_NAMES or name.split()[0] in _NOT_NAMES:
                     continue

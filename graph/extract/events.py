@@ -27,7 +27,7 @@ FUNDING = re.compile(
 )
 POINTS_BACK = re.compile(r"今回の.{0,12}(?:資金調達|投資|調達)|調達した資金|同ラウンド|\bthe (?:round|raise|financing|deal|debt|loan|funding)\b|\bthe (?:money|funds|proceeds|cash)\b", re.IGNORECASE)
 ONGOING = re.compile(r"調達している|調達を目指|交渉|協議|検討|計画|is raising|is seeking|seeking to raise|in talks|in discussions|negotiat|plans to raise|aims to raise|would raise|is looking to", re.IGNORECASE)
-DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|した。|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased)\b", re.IGNORECASE)
+DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|受けた|した。|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased|took out|obtained|won)\b", re.IGNORECASE)
 INSTRUMENTS = [
     (re.compile(r"担保付き?(?:債券|社債)|secured (?:bonds?|notes?)", re.IGNORECASE), "SecuredBond"),
     (re.compile(r"融資|ローン|借り?入れ?|\bloans?\b|credit facility|\blent\b|\bborrow", re.IGNORECASE), "Loan"),
@@ -38,17 +38,23 @@ MEDIA_SAYS_JA = r"[」)]?\s*(?:が|は|も)[^。]{0,60}?(?:報じ|伝え|報道)
 MEDIA_SAYS_EN = r"\s(?:reported|said|wrote|reports)"
 
 
-def read_events(sentences: list[Sentence], found: Findings, gazetteer: Gazetteer, published_month: str | None) -> None:
-    """Assemble the events of the article from its sentences, then add what follows from them."""
-    reader = _Reader(found, gazetteer, published_month)
+def read_events(sentences: list[Sentence], found: Findings, gazetteer: Gazetteer, published: str | None,
+                published_month: str | None) -> None:
+    """Assemble the events of the article from its sentences, then add what follows from them.
+
+    ``published`` dates a GPU count the text gives no date or phase for (it held when the article
+    appeared); ``published_month`` dates a raise still under way.
+    """
+    reader = _Reader(found, gazetteer, published, published_month)
     for s in sentences:
         reader.read(s)
     reader.finish()
 
 
 class _Reader:
-    def __init__(self, found: Findings, gazetteer: Gazetteer, published_month: str | None) -> None:
+    def __init__(self, found: Findings, gazetteer: Gazetteer, published: str | None, published_month: str | None) -> None:
         self.found = found
+        self.published = published
         self.gazetteer = gazetteer
         self.published_month = published_month
         self.current: Draft | None = None  # the round the article is about (its first)
@@ -81,7 +87,8 @@ class _Reader:
         """The reports a sentence attributes its facts to (``WSJが22日に報じた``, ``according to Reuters``)."""
         out = []
         for m in s.of_class("MediaOrganization"):
-            says = s.after(m, MEDIA_SAYS_JA) or s.after(m, MEDIA_SAYS_EN) or s.before(m, r"according to (?:the\s)?|reported by (?:the\s)?|によると[、,]?|によれば[、,]?")
+            says = s.after(m, MEDIA_SAYS_JA) or s.after(m, MEDIA_SAYS_EN) or s.after(m, r"[」)]?\s*(?:によると|によれば|の報道)") \
+                or s.before(m, r"according to (?:the\s)?|reported by (?:the\s)?")
             if says:
                 dates = [d for d in s.report_dates() if d.start >= m.start - 40]
                 report = self.found.report(m.slug, dates[0].value if dates else None, s)
@@ -94,10 +101,10 @@ class _Reader:
         return out
 
     def _funding(self, s: Sentence, reports: list) -> Draft | None:
-        if not FUNDING.search(s.text) or re.search(r"現金を使い|burn", s.text):
+        points_back = POINTS_BACK.search(s.text)
+        if not (FUNDING.search(s.text) or (points_back and self.current)) or re.search(r"現金を使い|burn", s.text):
             return None
         money = _amounts(s.money)
-        points_back = POINTS_BACK.search(s.text)
         if not money and not (points_back and self.current):
             return None
         usd = next((m.value for m in money if m.currency == "USD"), None)
@@ -128,6 +135,8 @@ class _Reader:
         elif draft.fields.get("status") == "InNegotiation" and "date" not in draft.fields:
             report_dates = [r.date for r in reports if r.date]
             draft.set("date", report_dates[0][:7] if report_dates else self.published_month)
+        elif not reports and s.report_dates() and money:
+            draft.set("date", s.report_dates()[0].value)  # "Acme said on Monday it had raised": dated by its own announcement
         for r in reports:
             draft.add("reported_by", r.slug)
         return draft
@@ -135,24 +144,36 @@ class _Reader:
     def _funding_roles(self, s: Sentence, draft: Draft) -> None:
         orgs = [o for o in s.of_class(*ORGS) if not _modifies_person(s, o)]
         raise_verb = r"(?:\s(?:has|have|had|is|was|will|would|also|has also))?\s(?:raised|raising|raise|secured|closed|seeking|sought|borrowed|sold|issued|received|landed|obtained|took out|is in talks|in talks|plans to raise|aims to raise)"
-        invest_verb = r"(?:\s(?:has|have|had|will|would|also|has also))?\s(?:invested|invests|investing|invest|put|lent|loaned|provided|committed|agreed to (?:invest|lend))"
+        invest_verb = r"(?:,\s(?:which|who))?(?:\s(?:has|have|had|will|would|also|has also))?\s(?:invested|invests|investing|invest|put|lent|loaned|provided|committed|agreed to (?:invest|lend))"
         for o in orgs:
             if s.after(o, r"」?\s*(?:が|も|は)?\s*(?:が|の)?主導") or s.before(o, r"led by (?:the\s)?|\bled by\s[^.;]*?(?:,\s|\sand\s)(?:the\s)?"):
                 draft.add("lead_investors", o.slug)
             elif s.after(o, r"」?\s*(?:を通じ|を通して|経由|が(?:主幹事|アレンジ))") or s.before(o, r"(?:arranged|underwritten) by (?:the\s)?|\bthrough (?:the\s)?(?:investment bank\s|bank\s)?|\bvia (?:the\s)?") \
                     or re.match(r"\s(?:arranged|is arranging|acted as (?:the\s)?arranger|led the (?:bond|debt|loan) sale)", s.text[o.end:]):
                 draft.add("arrangers", o.slug)
-            elif s.after(o, r"」?\s*(?:から|より)の?\s*(?:融資|借り?入)") or s.before(o, r"(?:loan|credit facility|financing|debt) from (?:the\s)?"):
+            elif s.after(o, r"」?\s*(?:から|より)[^。、]{0,30}?(?:融資|借り?入)") or s.before(o, r"(?:loan|credit facility|financing|debt) from (?:the\s)?"):
                 draft.add("investors", o.slug)
                 draft.add("instruments", "Loan")
+            elif s.after(o, r"」?\s*(?:も|が)\s*(?:出資|投資)") and draft.fields.get("recipient") != o.slug:
+                draft.add("investors", o.slug)  # "エヌビディアも出資した"
             elif (s.after(o, r"」?\s*(?:も|が|は)") and any(t.start > o.end and _invested_in(s, t) for t in orgs)) or re.match(invest_verb, s.text[o.end:]):
                 draft.add("investors", o.slug)
             elif s.before(o, r"(?:participation from|investors (?:include|included|including)|backed by|joined by|alongside|as well as|investors such as)\s(?:the\s)?|(?:participation from|investors (?:include|included|including)|joined by)\s[^.;]*?(?:,\s|\sand\s)(?:the\s)?"):
                 draft.add("investors", o.slug)
+            elif re.match(r"\s(?:is|was|has been)\s(?:backed|funded|financed)\sby", s.text[o.end:]) or s.before(o, r"\b(?:lent|loaned|gave|granted)\s"):
+                draft.set("recipient", o.slug)
             elif _invested_in(s, o) or s.before(o, r"\b(?:in|into|to)\s(?:the\s)?(?:AI\s)?(?:startup\s|company\s)?"):
                 draft.set("recipient", o.slug)
             elif s.after(o, r"」?\s*(?:は|が)(?:すでに|既に)?") or re.match(raise_verb, s.text[o.end:]):
                 draft.set("recipient", o.slug)
+        for a, b in reversed(list(zip(orgs, orgs[1:]))):  # "Nvidia and SpaceX also invested": A shares B's role
+            if re.fullmatch(r",\s|\s?(?:and|&|と|や|、)\s?|,\s(?:and\s)?", s.text[a.end:b.start]):
+                for key in ("lead_investors", "investors", "arrangers"):
+                    if b.slug in draft.fields.get(key, []) and a.slug not in _roles_of(draft) and a.slug != draft.fields.get("recipient"):
+                        items = draft.fields[key]
+                        items.insert(items.index(b.slug), a.slug)
+        if "recipient" not in draft.fields and re.match(r"(?:The|the) (?:company|startup|firm|group)\b|同社", s.text) and self.current:
+            draft.set("recipient", self.current.fields.get("recipient"))  # "The company also took out a loan"
         if "recipient" not in draft.fields and re.search(r"調達|rais|secur|borrow", s.text):
             free = [o for o in orgs if o.slug not in _roles_of(draft)]
             if len(free) == 1:
@@ -172,7 +193,7 @@ class _Reader:
             draft.set("status", "Completed")
 
     def _purpose(self, s: Sentence, draft: Draft) -> None:
-        if not re.search(r"目的|ため|投入|充て|使途|to (?:build|fund|buy|pay|finance|expand)|for (?:the\s)?(?:construction|building|purchase)|will (?:go|be used)", s.text):
+        if not re.search(r"目的|ため|投入|充て|使途|to (?:build|fund|buy|pay|finance|expand)|for (?:the\s)?(?:construction|building|purchase)|will (?:go|be used)|spend|(?:use|used) the", s.text):
             return
         en: list[str] = []
         ja: list[str] = []
@@ -192,7 +213,7 @@ class _Reader:
             en.append("data-center construction")
             ja.append("データセンター建設")
         for dc in s.of_class("DataCenter"):
-            if re.search(r"建設資金|充て|for|build|construct|建設", s.text):
+            if re.search(r"建設資金|充て|拡張|for|build|construct|expand|spend|建設", s.text):
                 draft.add("for_assets", dc.slug)
                 self._funded_assets.append((dc.slug, draft, s))
         if en:
@@ -229,6 +250,10 @@ class _Reader:
         builders = [b for b in s.of_class("Person", *ORGS) if b.start < dc.start and (s.after(b, rf"(?:CEO|氏)?\s*(?:は|が)") or re.match(r"(?:\s(?:has|had))?\s(?:built|constructed|completed|stood up)", s.text[b.end:]))]
         if not builders:
             builders = [b for b in s.of_class("Person", *ORGS) if re.search(r"\bby\s$", s.text[:b.start])]
+        if not builders and re.search(rf"{re.escape(dc.surface)}(?:\s(?:data center|site))?\s(?:was|were|had been)\s(?:built|constructed|completed)", s.text):
+            operator = next((r.object for r in self.found.relations if r.subject == dc.slug and r.predicate == "operator"), None)
+            if operator:  # "the Prairie data center was built in 140 days": by whoever runs it
+                builders = [Mention(operator, self.gazetteer.entities[operator].class_, dc.start, dc.end, dc.surface)]
         if not builders:
             return None
         draft = Draft("Construction", s, 0.8, {"asset": dc.slug, "builders": [b.slug for b in builders], "status": "Completed"})
@@ -247,33 +272,44 @@ class _Reader:
         if not gpu_words or not counts:
             return None
         capacity_verb = re.search(r"搭載|稼働|導入|GPUの数|倍増|増強|\b(?:hous|hold|held|running|equipped|expand|doubl|grew|grow|reach|packed|contain)\w*", s.text)
-        has_count = any(re.match(r"(?:\s(?:now|then|already|initially))?\s(?:has|had|have|with|runs|ran)\s", s.text[d.end:]) for d in s.of_class("DataCenter"))
+        has_count = any(re.match(r"(?:\s(?:now|then|already|initially))?\s(?:has|had|have|with|runs|ran)\s", s.text[d.end:]) for d in s.of_class("DataCenter")) \
+            or re.search(r"\b(?:the|its) (?:site|facility|center|centre|campus|cluster)(?:\snow)? (?:has|had|holds|held|houses|housed)\b", s.text)
         if not capacity_verb and not has_count:
             return None
-        dcs = s.of_class("DataCenter") or ([self.last_datacenter] if self.last_datacenter and self.previous and self.previous.paragraph == s.paragraph else [])
+        dcs = s.of_class("DataCenter") or ([self.last_datacenter] if self.last_datacenter and self.previous and self.previous.of_class("DataCenter") else [])
         if not dcs:
             return None
         dc = dcs[0]
         product = next((h.slug for h in s.of_class("HardwareProduct")), None)
         last = None
+        previous_end = 0
         for c in counts:
-            before = s.text[max(0, c.start - 30):c.start]
+            window = max(previous_end, c.start - 30)  # only the words that belong to this count
+            before = s.text[window:c.start]
+            previous_end = c.end
             draft = Draft("CapacityObservation", s, 0.8, {"asset": dc.slug, "gpu_count": c.value})
             draft.set("product", product)
-            dates = [d for d in s.fact_dates() if d.end <= c.start]
+            dates = [d for d in s.fact_dates() if window <= d.start and d.end <= c.start]
             later = re.search(r"(\d+)\s*日後|(\d+)\s*days? later", before)
             if later:
                 n = later.group(1) or later.group(2)
                 doubled = re.search(r"倍増|doubl", s.text[c.start:c.end + 12] + before)
                 draft.fields["phase"] = {"en": f"{n} days later" + (" (doubled)" if doubled else ""),
                                          "ja": f"{n}日後" + ("(倍増)" if doubled else "")}
-            elif re.search(r"当初|initially|at first|at opening|at launch", before + s.text[:c.start][:12]):
+            elif re.search(r"当初|initially|at first|at opening|at launch", before):
                 draft.fields["phase"] = {"en": "at opening", "ja": "当初"}
                 built = self.constructions.get(dc.slug)
                 if built and built.fields.get("date"):
                     draft.set("date", built.fields["date"])
+            if not dates:  # "will reach 150,000 GPUs this year": the date right after the count
+                dates = [d for d in s.fact_dates() if c.end <= d.start <= c.end + 25 and not re.search(r"[、,。]", s.text[c.end:d.start])]
+                dates = dates[:1]
+            if not dates and len(counts) == 1 and len(s.fact_dates()) == 1:
+                dates = s.fact_dates()  # one count, one date: "in the first quarter of 2024, the site had 25,000 GPUs"
             if dates and not later:
                 draft.set("date", dates[-1].value)
+            if "date" not in draft.fields and "phase" not in draft.fields:
+                draft.set("date", self.published)  # "currently houses 40,000 GPUs": as of the article
             self.found.events.append(draft)
             last = draft
         return last
@@ -291,6 +327,9 @@ class _Reader:
             elif s.before(o, r"\bto (?:the\s)?") or re.match(r"(?:\s(?:has|had|will|would|also))?\s(?:bought|buys|ordered|orders|purchased|purchases|will buy)", s.text[o.end:]) \
                     or s.after(o, r"」?\s*(?:に|へ)[^。]{0,30}(?:供給|納入|出荷)") or s.after(o, r"」?\s*(?:は|が)[^。]{0,40}から"):
                 customer = customer or o
+        product_maker = next((self._maker_of(h.slug) for h in s.of_class("HardwareProduct") if self._maker_of(h.slug)), None)
+        if supplier is None and customer is not None and product_maker and re.search(r"bought|buys|ordered|purchased|購入", s.text):
+            supplier = Mention(product_maker, "Company", 0, 0, "")  # "Acme bought 100,000 Nvidia GPUs": from their maker
         if supplier is None and re.search(r"\bthe (?:chipmaker|company|firm|group|supplier)(?:\s(?:has|had|will|would|also))?\s(?:supply|supplies|supplied|deliver\w*|ship\w*|sold|sell\w*)", s.text):
             supplier = next((o for o in s.of_class("Company") if o is not customer), None)  # "Nvidia CEO …, the chipmaker shipped"
         if not supplier or not customer or supplier.slug == customer.slug:
@@ -322,6 +361,9 @@ class _Reader:
     def finish(self) -> None:
         events = self.found.events
         rounds = [e for e in events if e.type == "FundingRound"]
+        for e in rounds:  # "bonds and loans … half as secured bonds": the bonds are the secured ones
+            if "SecuredBond" in e.fields.get("instruments", []) and "Debt" in e.fields["instruments"]:
+                e.fields["instruments"].remove("Debt")
         recipients = [e.fields["recipient"] for e in rounds if e.fields.get("recipient")]
         focus = max(set(recipients), key=recipients.count) if recipients else None
         operators: dict[str, str] = {}

@@ -91,7 +91,7 @@ def extract_article(
         if media:
             found.report(media[0].slug, None, None, credit=True)
     read_relations(sentences, found)
-    read_events(sentences, found, gazetteer, pub.text[:7] if pub and precision in ("day", "month") else None)
+    read_events(sentences, found, gazetteer, pub.text if pub else None, pub.text[:7] if pub and precision in ("day", "month") else None)
     publisher_slug = _publisher(publisher, gazetteer, folded.text, new_slugs)
     source = {
         "slug": facts_out.source_slug(publisher_slug, pub.text if pub else "undated", text),

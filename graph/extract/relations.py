@@ -51,6 +51,8 @@ def _roles(s: Sentence, found: Findings) -> None:
             if re.fullmatch(r",\s(?:who\s)?(?:co-)?founded\s|,\s(?:the\s)?(?:co-)?founder of\s|\s(?:co-)?founded\s", gap) \
                     or re.fullmatch(rf"{HONORIFIC}が(?:創業|設立|創設)した\s*「?", gap):
                 found.relate(p.slug, "founderOf", o.slug, s, 0.9)
+        if len(orgs) == 1 and orgs[0].end <= p.start and s.after(p, r"\s(?:co-)?founded the (?:company|startup|firm)"):
+            found.relate(p.slug, "founderOf", orgs[0].slug, s, 0.7)  # "Acme chief executive Jo Doe founded the company"
         for q in people:
             gap = _between(s, q, p)
             if re.fullmatch(rf"{HONORIFIC}と(?:深い|近い|親しい|密接な)関係にある", gap) or re.fullmatch(rf"{HONORIFIC}の(?:側近|盟友|友人)(?:である|の)?", gap):
@@ -68,6 +70,11 @@ def _places(s: Sentence, found: Findings) -> None:
             found.relate(b.slug, "locatedIn", a.slug, s, 0.9)
         elif gap in (", ",):  # Memphis, Tennessee
             found.relate(a.slug, "locatedIn", b.slug, s, 0.9)
+    for o in s.of_class(*ORGS):  # "Acme, a cloud provider based in Austin"
+        for p in places:
+            if p.start > o.end and re.fullmatch(r"(?:,\s(?:an?\s)?[^,.]{0,50}?)?\s?(?:based|headquartered) in\s|(?:本社|本拠)を置く?", s.text[o.end:p.start]):
+                found.relate(o.slug, "locatedIn", p.slug, s, 0.8)
+                break
     for dc in s.of_class("DataCenter"):
         before = [p for p in places if p.end <= dc.start and re.search(r"^(?:において|に|で|の)[、,]?", s.text[p.end:])]
         after = [p for p in places if p.start >= dc.end and re.search(r"\b(?:in|near|at|outside)\s$", s.text[dc.end:p.start][-8:])]
@@ -82,7 +89,7 @@ def _operators_and_developers(s: Sentence, found: Findings) -> None:
         for a in s.of_class("DataCenter", "AIModel"):
             relation = "operator" if a.class_ == "DataCenter" else "developer"
             gap = _between(s, o, a)
-            if re.fullmatch(r"(?:'s|’s)\s(?:[\w-]+\s){0,3}|」?の(?:AI)?(?:チャットボット|モデル|データセンター|スーパーコンピューター)「", gap):
+            if re.fullmatch(r"(?:'s|’s)\s(?:[\w-]+\s){0,3}|\s(?:[\w-]+\s){0,3}its\s|,\s(?:the\s)?(?:developer|maker|creator|operator|owner) of (?:the\s)?|」?の(?:AI)?(?:チャットボット|モデル|データセンター|スーパーコンピューター)「", gap):
                 found.relate(a.slug, relation, o.slug, s, 0.8)
             gap = _between(s, a, o)
             if re.fullmatch(r"(?:\s(?:data center|supercomputer|cluster|model|chatbot))?,\s(?:which is\s)?(?:operated|run|owned|developed|built|made) by\s", gap):

@@ -12,7 +12,7 @@ from graph.extract.numbers import Count, Money, find_counts, find_money
 from graph.extract.page import Page
 
 # A date right before these words dates the report, not the fact it reports.
-_REPORT_WORDS = re.compile(r"^\s*(?:\(現地時間\))?\s*(?:に|付で?|の)?\s*(?:報じ|伝え|報道|発表|明らかに)|^\s*,?\s*(?:reported|said|wrote|according)")
+_REPORT_WORDS = re.compile(r"^\s*(?:\(現地時間\))?\s*(?:に|付で?|の)?\s*(?:報じ|伝え|報道|発表|明らかに)|^\s*,?\s*(?:reported|said|wrote)")
 
 
 _SAID_BEFORE = re.compile(r"\b(?:said|reported|announced|wrote|disclosed|confirmed|told [\w ]{1,30}?|according to [\w ]{1,30}?)\s*(?:on\s)?$")
