@@ -28,8 +28,10 @@ def extract(
     as_json: Annotated[bool, typer.Option("--json", help="Write JSON (as POST /extract returns) instead of YAML.")] = False,
     store: Annotated[Optional[str], typer.Option("--store", help="Store whose entities are the known ones. Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir, if it exists.")] = None,
 ) -> None:
-    """Propose the facts of a news article as a fact file: entities (known or new), relations and events,
-    each with a confidence and the sentence it comes from. Review it, then `aikg build --data FILE`."""
+    """Propose the facts of a news article as a fact file to review, then build with `aikg build --data FILE`.
+
+    Entities (known by slug, new ones marked new), relations and events, each with a confidence and its sentence.
+    """
     from graph.cli import _progress, err, fail
     from graph.extract.extractor import LANGUAGES, extract_article
     from graph.extract.reading import NotText, decode_article

@@ -83,8 +83,12 @@ def source_slug(publisher: str, published: str, text: str) -> str:
 def _events(drafts: list[Draft], folded: Folded, original: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     ids: set[str] = set()
+    seen: list[tuple[str, dict[str, Any]]] = []
     for d in drafts:
         f = d.fields
+        if (d.type, f) in seen:
+            continue  # the same event told twice (a page that repeats itself): once, with its first sentence
+        seen.append((d.type, f))
         main = f.get("recipient") or f.get("asset") or f.get("spender") or (f.get("suppliers") or ["event"])[0]
         kind = {"FundingRound": "funding", "SupplyDeal": "supply", "CapacityObservation": "gpus",
                 "Construction": "construction", "CashBurnForecast": "cash-burn"}[d.type]
