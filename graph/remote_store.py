@@ -1,8 +1,10 @@
 """The store interface over a SPARQL 1.1 server (Virtuoso, QLever, GraphDB, Neptune...) instead of Oxigraph.
 
 A location ``sparql+http://HOST:PORT/PATH`` (or ``sparql+https://``) names the query
-endpoint; updates go to the same URL unless ``?update=URL`` names another (absolute, or
-relative to the query URL). Credentials come from ``AIKG_REMOTE_USER`` and
+endpoint; updates go to the same URL unless ``?update=URL`` names another, and
+``?graphs=URL`` names the server's SPARQL 1.1 Graph Store Protocol endpoint, through which
+whole graphs are written far faster than by SPARQL Update (Virtuoso: ``/sparql-graph-crud``).
+URLs may be relative to the query URL. Credentials come from ``AIKG_REMOTE_USER`` and
 ``AIKG_REMOTE_PASSWORD`` (digest authentication, as Virtuoso's ``/sparql-auth`` asks; set
 ``AIKG_REMOTE_AUTH=basic`` for servers that want basic), never from the URL, so they do not
 show up in ``/health`` or logs.
@@ -10,13 +12,13 @@ show up in ``/health`` or logs.
 Answers are parsed into pyoxigraph's own result types, so callers cannot tell this store
 from the embedded one. What differs is written where it matters: the graphs the engine keeps
 for itself are left out of :meth:`RemoteStore.graphs`, ``len`` and :meth:`RemoteStore.quads`
-(``AIKG_REMOTE_IGNORE``), and writes go in batches of whole operations, each of them its own
-transaction on the server; there is no transaction across requests.
+(``AIKG_REMOTE_IGNORE``), and writes go graph by graph (one PUT each through the graph store)
+or in batches of update operations, each request its own transaction on the server at best;
+there is no transaction across requests.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -36,13 +38,15 @@ VIRTUOSO_GRAPHS = (
     "http://localhost:8890/sparql",                 # ... and with the packaged default host
 )
 """Graphs a fresh Virtuoso holds for itself; not part of aikg's store (override: ``AIKG_REMOTE_IGNORE``)."""
-BATCH = 5000
-"""Quads per update request when writing; a graph's blank nodes always travel in one request."""
+BATCH = 1000
+"""Quads per update request when writing (Virtuoso refuses an operation whose SQL passes 10,000 lines, about 1,500 triples);
+a graph's blank nodes always travel in one request."""
 
 _NO_GRAPH = "urn:aikg:no-graph"  # an empty default graph, which the protocol cannot otherwise ask for
-_QUERY_RESULTS = "application/sparql-results+json"
+_QUERY_RESULTS = "application/sparql-results+xml"  # Virtuoso writes XML results six times faster than JSON
 _GRAPH_RESULTS = "application/n-triples"
-_BLANK_ID = re.compile(r"[^A-Za-z0-9_]")
+_BLANK_ID = re.compile(rb"[^A-Za-z0-9_]")
+_BNODE_XML = re.compile(rb"<bnode>([^<]*)</bnode>")
 _DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
@@ -54,7 +58,7 @@ class RemoteStore(Store):
         self.location = location
         self.read_only = read_only
         self.batch = batch
-        self.query_url, self.update_url = endpoint_urls(location)
+        self.query_url, self.update_url, self.graphs_url = endpoint_urls(location)
         ignore = os.environ.get("AIKG_REMOTE_IGNORE")
         self.ignored = tuple(ignore.split()) if ignore is not None else VIRTUOSO_GRAPHS
         self._client = httpx.Client(auth=_auth(), timeout=timeout, follow_redirects=False)
@@ -85,11 +89,12 @@ class RemoteStore(Store):
         answer = self._post(self.query_url, data, accept)
         if answer.headers.get("content-type", "").startswith(_GRAPH_RESULTS) or form in ("CONSTRUCT", "DESCRIBE"):
             return _triples(answer.content)
-        return ox.parse_query_results(_readable_blank_nodes(answer.content), ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(_readable_blank_nodes(answer.content), ox.QueryResultsFormat.XML)
 
     def graphs(self) -> list[str]:
         """The named graphs that hold triples, sorted, without the engine's own."""
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # GROUP BY, not DISTINCT: Virtuoso 7.2 takes seconds per 10,000 quads on the DISTINCT form.
+        rows = self.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sorted(r["g"] for r in rows if not self._ignored(r["g"]))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
@@ -107,9 +112,8 @@ class RemoteStore(Store):
         return iter(found)
 
     def __len__(self) -> int:
-        kept = " && ".join(f'!STRSTARTS(STR(?g), "{_escape(p)}")' for p in self.ignored) or "true"
-        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER({kept}) }}")
-        return int(rows[0]["n"]) if rows else 0
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return sum(int(r["n"]) for r in rows if not self._ignored(r["g"]))
 
     def dump(self, output: Any, fmt: ox.RdfFormat, graph: str | None = None) -> None:
         """Serialise aikg's graphs (quad formats) or one graph (triple formats) to a path or binary file."""
@@ -126,8 +130,12 @@ class RemoteStore(Store):
         self._post(self.update_url, [("update", _prologue(base_iri, prefixes) + sparql)], "*/*")
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads, :attr:`batch` at a time (each batch one update operation)."""
+        """Add quads: one POST per graph through the graph store, else :attr:`batch` at a time by SPARQL Update."""
         self._writable()
+        if self.graphs_url:
+            for graph, members in _by_graph(quads).items():
+                self._send_graph("POST", graph, members)
+            return
         for operation in _insert_operations(quads, self.batch):
             self._post(self.update_url, [("update", operation)], "*/*")
 
@@ -136,8 +144,11 @@ class RemoteStore(Store):
         self.add(quads)
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Empty one named graph, then add ``quads``: readers may see it empty in between."""
+        """Replace one named graph: one PUT through the graph store; else a DROP, then inserts (seen empty between)."""
         self._writable()
+        if self.graphs_url:
+            self._send_graph("PUT", graph, list(quads))
+            return
         self._post(self.update_url, [("update", f"DROP SILENT GRAPH <{graph}>")], "*/*")
         self.add(quads)
 
@@ -148,9 +159,7 @@ class RemoteStore(Store):
         by side until it ends; run it again after a failure to reach the complete new state.
         """
         self._writable()
-        by_graph: dict[str, list[ox.Quad]] = {}
-        for quad in quads:
-            by_graph.setdefault(_graph_key(quad), []).append(quad)
+        by_graph = _by_graph(quads)
         old = set(self.graphs())
         order = sorted(by_graph, key=lambda g: (g.endswith("#derived"), g))
         for number, graph in enumerate(order, 1):
@@ -172,11 +181,18 @@ class RemoteStore(Store):
     def _ignored(self, graph: str) -> bool:
         return graph.startswith(self.ignored) if self.ignored else False
 
+    def _send_graph(self, method: str, graph: str, quads: list[ox.Quad]) -> None:
+        body = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
+        self._request(method, self.graphs_url, {"graph": graph}, body or b"", "application/n-triples", "*/*")
+
     def _post(self, url: str, data: list[tuple[str, str]], accept: str) -> httpx.Response:
+        return self._request("POST", url, None, urlencode(data).encode(), "application/x-www-form-urlencoded", accept)
+
+    def _request(self, method: str, url: str, params: dict[str, str] | None, body: bytes, content_type: str,
+                 accept: str) -> httpx.Response:
         try:
-            answer = self._client.post(
-                url, content=urlencode(data).encode(),
-                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            answer = self._client.request(
+                method, url, params=params, content=body, headers={"Accept": accept, "Content-Type": content_type},
             )
         except httpx.TimeoutException as exc:
             raise StoreError(f"{self.location}: no answer in time ({type(exc).__name__})") from None
@@ -193,8 +209,8 @@ class RemoteStore(Store):
         raise StoreError(f"{self.location}: HTTP {answer.status_code}: {message}")
 
 
-def endpoint_urls(location: str) -> tuple[str, str]:
-    """The query and update URLs of a ``sparql+http(s)://`` location; raises StoreError for a malformed one."""
+def endpoint_urls(location: str) -> tuple[str, str, str | None]:
+    """The query, update and graph store URLs of a ``sparql+http(s)://`` location; StoreError for a malformed one."""
     if not is_remote(location):
         raise StoreError(f"{location}: not a SPARQL server location (sparql+http://HOST:PORT/PATH)")
     parts = urlsplit(location[len("sparql+"):])
@@ -203,14 +219,17 @@ def endpoint_urls(location: str) -> tuple[str, str]:
     if parts.username or parts.password:
         raise StoreError(f"{location}: put credentials in AIKG_REMOTE_USER and AIKG_REMOTE_PASSWORD, not in the URL")
     params = parse_qsl(parts.query, keep_blank_values=True)
-    updates = [v for k, v in params if k == "update"]
-    query_url = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in params if k != "update"]), fragment=""))
-    if len(updates) > 1:
-        raise StoreError(f"{location}: update= is given {len(updates)} times; give one update URL")
-    update_url = urljoin(query_url, updates[0]) if updates else query_url
-    if not update_url.startswith(("http://", "https://")):
-        raise StoreError(f"{location}: update={updates[0]} is not an http(s) URL")
-    return query_url, update_url
+    query_url = urlunsplit(parts._replace(query=urlencode([(k, v) for k, v in params if k not in ("update", "graphs")]),
+                                          fragment=""))
+    found: dict[str, str | None] = {}
+    for name in ("update", "graphs"):
+        given = [v for k, v in params if k == name]
+        if len(given) > 1:
+            raise StoreError(f"{location}: {name}= is given {len(given)} times; give one URL")
+        found[name] = urljoin(query_url, given[0]) if given else None
+        if given and not str(found[name]).startswith(("http://", "https://")):
+            raise StoreError(f"{location}: {name}={given[0]} is not an http(s) URL")
+    return query_url, found["update"] or query_url, found["graphs"]
 
 
 def _auth() -> httpx.Auth | None:
@@ -247,15 +266,10 @@ def _triples(body: bytes) -> ox.QueryTriples:
 
 
 def _readable_blank_nodes(body: bytes) -> bytes:
-    """SPARQL JSON with blank node ids pyoxigraph accepts (Virtuoso writes ``nodeID://b10000``)."""
-    if b'"bnode"' not in body:
+    """SPARQL XML results with blank node ids pyoxigraph accepts (Virtuoso writes ``nodeID://b10000``)."""
+    if b"<bnode>" not in body:
         return body
-    document = json.loads(body)
-    for row in document.get("results", {}).get("bindings", []):
-        for term in row.values():
-            if term.get("type") == "bnode":
-                term["value"] = _BLANK_ID.sub("_", term["value"].removeprefix("nodeID://"))
-    return json.dumps(document).encode()
+    return _BNODE_XML.sub(lambda m: b"<bnode>" + _BLANK_ID.sub(b"_", m.group(1).removeprefix(b"nodeID://")) + b"</bnode>", body)
 
 
 def _server_message(text: str) -> str:
@@ -264,14 +278,17 @@ def _server_message(text: str) -> str:
     return " ".join(first.split())[:1000] or "(no message)"
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
 def _graph_key(quad: ox.Quad) -> str:
     if not isinstance(quad.graph_name, ox.NamedNode):
         raise StoreError("a remote store holds named graphs only; this quad is in the default graph: " + str(quad))
     return quad.graph_name.value
+
+
+def _by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Quad]]:
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for quad in quads:
+        by_graph.setdefault(_graph_key(quad), []).append(quad)
+    return by_graph
 
 
 def _insert_operations(quads: Iterable[ox.Quad], batch: int) -> Iterator[str]:
@@ -280,9 +297,7 @@ def _insert_operations(quads: Iterable[ox.Quad], batch: int) -> Iterator[str]:
     Not ``INSERT DATA``: Virtuoso refuses blank nodes there. Blank node labels are scoped to
     one operation, so the quads of a graph that mention blank nodes go in one operation.
     """
-    by_graph: dict[str, list[ox.Quad]] = {}
-    for quad in quads:
-        by_graph.setdefault(_graph_key(quad), []).append(quad)
+    by_graph = _by_graph(quads)
     pending: list[tuple[str, list[ox.Quad]]] = []
     size = 0
     for graph, members in by_graph.items():

@@ -86,16 +86,19 @@ def api(virtuoso: Virtuoso, remote: RemoteStore) -> str:
 
 # -- the location ---------------------------------------------------------------------------------
 
-def test_one_url_serves_queries_and_updates_unless_update_names_another() -> None:
-    assert endpoint_urls("sparql+http://127.0.0.1:8890/sparql") == ("http://127.0.0.1:8890/sparql",) * 2
+def test_one_url_serves_queries_and_updates_unless_update_or_graphs_names_another() -> None:
+    assert endpoint_urls("sparql+http://127.0.0.1:8890/sparql") == ("http://127.0.0.1:8890/sparql",) * 2 + (None,)
+    assert endpoint_urls("sparql+http://127.0.0.1:8890/sparql?graphs=/sparql-graph-crud") == (
+        "http://127.0.0.1:8890/sparql", "http://127.0.0.1:8890/sparql", "http://127.0.0.1:8890/sparql-graph-crud")
     assert endpoint_urls("sparql+https://db.example/repositories/kg?update=/repositories/kg/statements&infer=false") == (
-        "https://db.example/repositories/kg?infer=false", "https://db.example/repositories/kg/statements")
+        "https://db.example/repositories/kg?infer=false", "https://db.example/repositories/kg/statements", None)
 
 
 @pytest.mark.parametrize("location, message", [
     ("sparql+http://dba:secret@127.0.0.1:8890/sparql", "AIKG_REMOTE_USER"),
     ("sparql+http:///sparql", "no host name"),
     ("sparql+http://h/sparql?update=a&update=b", "update= is given 2 times"),
+    ("sparql+http://h/sparql?graphs=ftp://h/crud", "graphs=ftp://h/crud is not an http"),
 ])
 def test_a_malformed_location_is_refused_with_its_reason(location: str, message: str) -> None:
     with pytest.raises(StoreError, match=message):
@@ -145,6 +148,14 @@ def test_cards_and_view_details_match_the_embedded_store(remote: RemoteStore, em
 def test_a_bad_query_is_a_syntax_error_with_the_servers_message(remote: RemoteStore) -> None:
     with pytest.raises(SyntaxError, match="SP030"):
         remote.query("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_a_server_without_a_graph_store_is_written_by_sparql_update(virtuoso: Virtuoso, remote: RemoteStore, embedded) -> None:  # type: ignore[no-untyped-def]
+    remote.replace_all([])
+    assert len(remote) == 0
+    run = aikg("build", store=virtuoso.update_only_location)
+    assert run.returncode == 0, run.stderr
+    assert canonical(remote.quads()) == canonical(embedded.quads())
 
 
 def test_a_rebuild_replaces_every_graph_and_drops_graphs_no_longer_built(virtuoso: Virtuoso, remote: RemoteStore) -> None:

@@ -79,7 +79,12 @@ class Virtuoso:
 
     @property
     def location(self) -> str:
-        """The ``AIKG_STORE`` value that points aikg at this server."""
+        """The ``AIKG_STORE`` value that points aikg at this server, writing through its graph store."""
+        return self.update_only_location + "?graphs=/sparql-graph-crud"
+
+    @property
+    def update_only_location(self) -> str:
+        """The ``AIKG_STORE`` value that writes by SPARQL Update alone, as on a server without a graph store."""
         return "sparql+" + self.endpoint
 
     def isql(self, *statements: str) -> str:
