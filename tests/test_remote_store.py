@@ -32,15 +32,16 @@ from graph.store import StoreError, open_store
 from graph.view.details import read_details
 from ontology import sparql_prologue
 from tests.live_server import live_server
-from tests.virtuoso import Virtuoso, running_virtuoso
+from tests.virtuoso import DBA_PASSWORD, Virtuoso, running_virtuoso
 
 TOKEN = "remote-test-token"
 # Two full scans joined with a filter: tens of seconds on Virtuoso, which stops it itself after 15.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(CONCAT(STR(?c), STR(?a)) != STR(?f)) }"
 
 
-def aikg(*args: str, store: str) -> subprocess.CompletedProcess[str]:
+def aikg(*args: str, store: str, **settings: str) -> subprocess.CompletedProcess[str]:
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("AIKG_")}, "COLUMNS": "200", "AIKG_STORE": store}
+    env.update(settings)
     return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -143,6 +144,25 @@ def test_cards_and_view_details_match_the_embedded_store(remote: RemoteStore, em
     for slug in ("xai", "colossus", "antonio-gracias", "nvidia"):
         assert entity_card(remote, slug) == entity_card(embedded, slug)
     assert read_details(remote) == read_details(embedded)
+
+
+def test_digest_credentials_open_the_authenticated_endpoints(virtuoso: Virtuoso, remote: RemoteStore, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    location = f"sparql+http://127.0.0.1:{virtuoso.http_port}/sparql-auth?graphs=/sparql-graph-crud-auth"
+    asked = aikg("query", "--format", "json", "ASK { id:xai a aik:Company }", store=location,
+                 AIKG_REMOTE_USER="dba", AIKG_REMOTE_PASSWORD=DBA_PASSWORD)
+    assert asked.returncode == 0, asked.stderr
+    assert json.loads(asked.stdout)["boolean"] is True
+    refused = aikg("query", "ASK {}", store=location, AIKG_REMOTE_USER="dba", AIKG_REMOTE_PASSWORD="wrong")
+    assert refused.returncode == 1 and "HTTP 401" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    monkeypatch.setenv("AIKG_REMOTE_USER", "dba")
+    monkeypatch.setenv("AIKG_REMOTE_PASSWORD", DBA_PASSWORD)
+    notes, name = "https://w3id.org/aikg/source/auth-notes", ox.NamedNode("https://w3id.org/aikg/id/xai")
+    writer = open_store(location)
+    writer.replace_graph(notes, [ox.Quad(name, ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+                                         ox.Literal("X.AI", language="en"), ox.NamedNode(notes))])
+    assert len(list(remote.quads(notes))) == 1
+    writer.update(f"DROP SILENT GRAPH <{notes}>")
+    assert notes not in remote.graphs()
 
 
 def test_a_bad_query_is_a_syntax_error_with_the_servers_message(remote: RemoteStore) -> None:
