@@ -1,4 +1,4 @@
-"""Six more articles written for the tests (four English, two Japanese; different deals and styles),
+"""More articles written for the tests (English and Japanese; different deals and styles),
 each scored against its gold facts like the seed page, and each fact file building on its own."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ REPO = Path(__file__).resolve().parents[1]
 CASES = [c for c in load_cases() if c.name != "seed"]
 
 
-def test_six_articles_four_english_two_japanese():
-    languages = sorted(c.options["lang"] for c in CASES)
-    assert languages == ["en", "en", "en", "en", "ja", "ja"]
+def test_at_least_six_articles_four_english_two_japanese():
+    languages = [c.options["lang"] for c in CASES]
+    assert languages.count("en") >= 4 and languages.count("ja") >= 2
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

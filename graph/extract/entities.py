@@ -187,6 +187,8 @@ JA_CUES = [
     (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:通信|新聞)?)(?:によると|によれば|が報じ|は報じ)"), "MediaOrganization"),
     (re.compile(r"(?:の|、)(?P<name>[\u4e00-\u9fff]{2,5})(?:CEO|社長|会長|最高経営責任者)"), "Person"),
     (re.compile(r"(?P<name>[\u4e00-\u9fff]{1,4}[市県])(?=に|で|の)"), "Place"),
+    (re.compile(r"(?:手がける|運営する|展開する|開発する|手掛ける)\s*「(?P<name>[^」]{2,30})」"), "Company"),
+    (re.compile(r"(?P<name>[\u3040-\u30ff\u4e00-\u9fff]{2,8}(?:銀行|証券))(?=から|が|は|の|と|、|や)"), "Bank"),
 ]
 _NAME = r"[A-Z][a-zA-Z'.-]+(?:\s[A-Z][a-zA-Z'.-]+){1,2}"
 _ORG = r"[A-Z][A-Za-z0-9&.'-]*(?:\s(?:&\s)?[A-Z][A-Za-z0-9&.'-]*){0,4}"
@@ -208,13 +210,16 @@ EN_CUES = [
     (re.compile(rf"\b(?:arranged|underwritten) by (?P<name>{_ORG})"), "Bank"),
     (re.compile(rf"\b(?:led by|participation from) (?P<name>{_ORG})"), "InvestmentFirm"),
     (re.compile(rf"(?P<name>{_ORG})\s(?:lent|loaned|invested)\b"), "Company"),
+    (re.compile(rf"\binvestors (?:including|include|included|such as) (?P<name>{_ORG})"), "InvestmentFirm"),
+    (re.compile(rf"\b(?:co-)?founded (?:in \d{{4}} )?by (?P<name>{_NAME})"), "Person"),
+    (re.compile(rf"\b(?:co-)?founded (?:in \d{{4}} )?by {_NAME}(?:,[^,]*,)? and (?P<name>{_NAME})"), "Person"),
 ]
 # Two places side by side: テキサス州オースティン (city in state), "in Austin, Texas".
 PLACE_PAIRS = [
     re.compile(f"(?P<outer>[{KATAKANA}]{{2,}}州)(?P<inner>[{KATAKANA}]{{2,}})"),
     re.compile(r"\b(?:in|based in|near|outside)\s(?P<inner>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s(?P<outer>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b"),
 ]
-_NOT_NAMES = {"The", "This", "That", "It", "Its", "A", "An", "In", "On", "But", "And", "Monday", "Tuesday", "Wednesday",
+_NOT_NAMES = {"投資銀行", "中央銀行", "商業銀行", "地方銀行", "The", "This", "That", "It", "Its", "A", "An", "In", "On", "But", "And", "Monday", "Tuesday", "Wednesday",
               "Thursday", "Friday", "Saturday", "Sunday", "AI", "GPU", "GPUs", "CEO", "US", "U.S."}
 
 

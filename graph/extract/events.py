@@ -25,9 +25,10 @@ FUNDING = re.compile(
     r"|\b(?:rais(?:e|ed|es|ing)|secur(?:ed|es|ing)|closed|funding|financing|invest(?:ed|s|ing|ment)?|lent|loan(?:ed|s)?|borrow(?:ed|ing)?|bonds?|notes|debt|credit facility)\b",
     re.IGNORECASE,
 )
-POINTS_BACK = re.compile(r"今回の.{0,12}(?:資金調達|投資|調達)|調達した資金|同ラウンド|\bthe (?:round|raise|financing|deal|debt|loan|funding)\b|\bthe (?:money|funds|proceeds|cash)\b", re.IGNORECASE)
+POINTS_BACK = re.compile(r"今回の.{0,12}(?:資金調達|投資|調達)|調達した資金|同ラウンド|^(?:資金|融資|同融資|調達資金)は|\bthe (?:round|raise|financing|deal|debt|loan|funding)\b|\bthe (?:money|funds|proceeds|cash)\b", re.IGNORECASE)
 ONGOING = re.compile(r"調達している|調達を目指|交渉|協議|検討|計画|is raising|is seeking|seeking to raise|in talks|in discussions|negotiat|plans to raise|aims to raise|would raise|is looking to", re.IGNORECASE)
 DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|受けた|した。|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased|took out|obtained|won)\b", re.IGNORECASE)
+FUTURE = re.compile(r"(?:受ける|行う|実施する|調達する|発行する|借り入れる)(?:と|予定|方針|計画)|\bwill (?:raise|receive|borrow|issue|sell|take out)\b")
 INSTRUMENTS = [
     (re.compile(r"担保付き?(?:債券|社債)|secured (?:bonds?|notes?)", re.IGNORECASE), "SecuredBond"),
     (re.compile(r"融資|ローン|借り?入れ?|\bloans?\b|credit facility|\blent\b|\bborrow", re.IGNORECASE), "Loan"),
@@ -172,7 +173,8 @@ class _Reader:
                     if b.slug in draft.fields.get(key, []) and a.slug not in _roles_of(draft) and a.slug != draft.fields.get("recipient"):
                         items = draft.fields[key]
                         items.insert(items.index(b.slug), a.slug)
-        if "recipient" not in draft.fields and re.match(r"(?:The|the) (?:company|startup|firm|group)\b|同社", s.text) and self.current:
+        if "recipient" not in draft.fields and self.current and re.search(
+                r"(?:^|,\s)(?:The|the) (?:company|startup|firm|group)\s(?:has\s|had\s|also\s)*(?:sold|raised|took|borrowed|issued|secured|closed|received|signed)\b|^同社", s.text):
             draft.set("recipient", self.current.fields.get("recipient"))  # "The company also took out a loan"
         if "recipient" not in draft.fields and re.search(r"調達|rais|secur|borrow", s.text):
             free = [o for o in orgs if o.slug not in _roles_of(draft)]
@@ -189,11 +191,13 @@ class _Reader:
             draft.add("instruments", "Equity")
         if ONGOING.search(s.text) and not re.search(r"すでに|既に", s.text):
             draft.fields["status"] = "InNegotiation"
+        elif FUTURE.search(s.text):
+            draft.set("status", "Reported")  # agreed, not yet done: "融資を受けると発表", "will borrow"
         elif DONE.search(s.text) and draft.fields.get("status") != "InNegotiation":
             draft.set("status", "Completed")
 
     def _purpose(self, s: Sentence, draft: Draft) -> None:
-        if not re.search(r"目的|ため|投入|充て|使途|to (?:build|fund|buy|pay|finance|expand)|for (?:the\s)?(?:construction|building|purchase)|will (?:go|be used)|spend|(?:use|used) the", s.text):
+        if not re.search(r"目的|ため|投入|充て|使途|to (?:build|fund|buy|pay|finance|expand)|for (?:the\s)?(?:construction|building|purchase)|will (?:go|be used)|spend|(?:use|used) the|\b(?:will|would) (?:fund|finance|pay for|go (?:to|toward))\b", s.text):
             return
         en: list[str] = []
         ja: list[str] = []
@@ -213,7 +217,7 @@ class _Reader:
             en.append("data-center construction")
             ja.append("データセンター建設")
         for dc in s.of_class("DataCenter"):
-            if re.search(r"建設資金|充て|拡張|for|build|construct|expand|spend|建設", s.text):
+            if re.search(r"建設資金|充て|拡張|工事|for|build|construct|expand|spend|fund|finance|建設", s.text):
                 draft.add("for_assets", dc.slug)
                 self._funded_assets.append((dc.slug, draft, s))
         if en:
@@ -271,7 +275,7 @@ class _Reader:
         counts = [c for c in s.counts if c.unit in ("item", "gpu", "chip")]
         if not gpu_words or not counts:
             return None
-        capacity_verb = re.search(r"搭載|稼働|導入|GPUの数|倍増|増強|\b(?:hous|hold|held|running|equipped|expand|doubl|grew|grow|reach|packed|contain)\w*", s.text)
+        capacity_verb = re.search(r"搭載|稼働|導入|GPUの数|倍増|増強|\b(?:hous|hold|held|runs|ran|running|operates|equipped|expand|doubl|grew|grow|reach|packed|contain)\w*|\b(?:to|will|would) have\b", s.text)
         has_count = any(re.match(r"(?:\s(?:now|then|already|initially))?\s(?:has|had|have|with|runs|ran)\s", s.text[d.end:]) for d in s.of_class("DataCenter")) \
             or re.search(r"\b(?:the|its) (?:site|facility|center|centre|campus|cluster)(?:\snow)? (?:has|had|holds|held|houses|housed)\b", s.text)
         if not capacity_verb and not has_count:
@@ -302,7 +306,7 @@ class _Reader:
                 if built and built.fields.get("date"):
                     draft.set("date", built.fields["date"])
             if not dates:  # "will reach 150,000 GPUs this year": the date right after the count
-                dates = [d for d in s.fact_dates() if c.end <= d.start <= c.end + 25 and not re.search(r"[、,。]", s.text[c.end:d.start])]
+                dates = [d for d in s.fact_dates() if c.end <= d.start <= c.end + 40 and not re.search(r"[、,。]", s.text[c.end:d.start])]
                 dates = dates[:1]
             if not dates and len(counts) == 1 and len(s.fact_dates()) == 1:
                 dates = s.fact_dates()  # one count, one date: "in the first quarter of 2024, the site had 25,000 GPUs"
@@ -361,8 +365,8 @@ class _Reader:
     def finish(self) -> None:
         events = self.found.events
         rounds = [e for e in events if e.type == "FundingRound"]
-        for e in rounds:  # "bonds and loans … half as secured bonds": the bonds are the secured ones
-            if "SecuredBond" in e.fields.get("instruments", []) and "Debt" in e.fields["instruments"]:
+        for e in rounds:  # "debt … the loan", "bonds … secured bonds": the precise kind of debt stands
+            if {"SecuredBond", "Loan"} & set(e.fields.get("instruments", [])) and "Debt" in e.fields["instruments"]:
                 e.fields["instruments"].remove("Debt")
         recipients = [e.fields["recipient"] for e in rounds if e.fields.get("recipient")]
         focus = max(set(recipients), key=recipients.count) if recipients else None

@@ -51,6 +51,10 @@ def _roles(s: Sentence, found: Findings) -> None:
             if re.fullmatch(r",\s(?:who\s)?(?:co-)?founded\s|,\s(?:the\s)?(?:co-)?founder of\s|\s(?:co-)?founded\s", gap) \
                     or re.fullmatch(rf"{HONORIFIC}が(?:創業|設立|創設)した\s*「?", gap):
                 found.relate(p.slug, "founderOf", o.slug, s, 0.9)
+        if len(orgs) == 1 and orgs[0].end <= p.start and re.search(r"\b(?:was|were) (?:co-)?founded (?:in \d{4} )?by\s(?:[^.]*?(?:,\s|\sand\s))?$", s.text[orgs[0].end:p.start]):
+            found.relate(p.slug, "founderOf", orgs[0].slug, s, 0.8)  # "Acme was co-founded in 2020 by Jo Doe and Al Roe"
+        if len(orgs) == 1 and orgs[0].end <= p.start and s.after(p, r",\s(?:its|the company's)\s(?:CEO|chief executive(?: officer)?)\b"):
+            found.relate(p.slug, "ceoOf", orgs[0].slug, s, 0.7)  # "… by Jo Doe, its chief executive"
         if len(orgs) == 1 and orgs[0].end <= p.start and s.after(p, r"\s(?:co-)?founded the (?:company|startup|firm)"):
             found.relate(p.slug, "founderOf", orgs[0].slug, s, 0.7)  # "Acme chief executive Jo Doe founded the company"
         for q in people:
