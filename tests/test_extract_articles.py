@@ -42,6 +42,13 @@ def test_the_fact_file_builds_with_its_new_entities(case, tmp_path):
     assert new, "each article names people or organisations the seed graph does not know"
     for entity in new:
         assert store.ask(f'ASK {{ <https://w3id.org/aikg/id/{entity["slug"]}> a ?class }}')
+    text = case.text()
+    named = [e for e in new if "evidence" in e]  # all but a publisher given by name on the command line
+    assert named
+    for entity in named:
+        ev = entity["evidence"]
+        assert text[ev["start"]:ev["end"]] == ev["sentence"] and 0 < entity["confidence"] <= 1
+        assert entity.get("name", {}).get("ja", entity["name"]["en"]) in ev["sentence"] or entity["name"]["en"] in ev["sentence"]
 
 
 def test_the_score_script_prints_precision_and_recall():

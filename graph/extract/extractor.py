@@ -14,7 +14,7 @@ from graph.extract.entities import Gazetteer, known_from_fact_files, new_entity,
 from graph.extract.events import read_events
 from graph.extract.findings import Findings
 from graph.extract.folding import fold
-from graph.extract.page import read_page
+from graph.extract.page import Block, read_page
 from graph.extract.relations import read_relations
 from graph.extract.sentences import analyse
 from graph.facts import Entity, FuzzyDate
@@ -110,9 +110,9 @@ def extract_article(
     return Extraction(facts, warnings)
 
 
-def _propose(page, text: str, gazetteer: Gazetteer) -> set[str]:
-    """Add the new people and organisations the text names to ``gazetteer``; return their slugs."""
-    new: set[str] = set()
+def _propose(page, text: str, gazetteer: Gazetteer) -> dict[str, Block | None]:
+    """Add the new people and organisations the text names to ``gazetteer``; return their slugs and where each was named."""
+    new: dict[str, Block | None] = {}
     for _, sentence in page.sentences():
         for name, class_, _, _ in propose_new(sentence.text, gazetteer.find(sentence.text)):
             entity = new_entity(name, class_)
@@ -120,11 +120,11 @@ def _propose(page, text: str, gazetteer: Gazetteer) -> set[str]:
             while slug in gazetteer.entities:
                 slug, n = f"{entity.slug}-{n}", n + 1
             gazetteer.add(entity.model_copy(update={"slug": slug}))
-            new.add(slug)
+            new[slug] = sentence
     return new
 
 
-def _publisher(given: str | None, gazetteer: Gazetteer, text: str, new: set[str]) -> str:
+def _publisher(given: str | None, gazetteer: Gazetteer, text: str, new: dict[str, Block | None]) -> str:
     """The publisher's slug: as given (a known slug or name), else a known outlet named in the page's addresses."""
     if given:
         slug = slugify(given) or "unknown-publisher"
@@ -132,14 +132,14 @@ def _publisher(given: str | None, gazetteer: Gazetteer, text: str, new: set[str]
             if e.slug == slug or e.name.en.lower() == given.lower():
                 return e.slug
         gazetteer.add(Entity.model_validate({"slug": slug, "class": "MediaOrganization", "name": {"en": given}}))
-        new.add(slug)
+        new[slug] = None
         return slug
     domains = " ".join(re.findall(r"[\w.-]+\.(?:com|jp|net|org|co\.jp|co\.uk|news)\b", text.lower()))
     for e in gazetteer.entities.values():
         if e.class_ == "MediaOrganization" and len(e.name.en) >= 4 and e.name.en.lower().replace(" ", "") in domains:
             return e.slug
     gazetteer.add(Entity.model_validate({"slug": "unknown-publisher", "class": "MediaOrganization", "name": {"en": "Unknown publisher"}}))
-    new.add("unknown-publisher")
+    new["unknown-publisher"] = None
     return "unknown-publisher"
 
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from graph.extract.findings import Draft, Findings
 from graph.extract.folding import Folded
+from graph.extract.page import Block
 from graph.extract.sentences import Sentence
 from graph.facts import Entity, FactFile
 
@@ -28,6 +29,8 @@ EVENT_FIELDS = {
     "Construction": ("asset", "builders", "duration_days", "status", "date", "reported_by"),
     "CashBurnForecast": ("spender", "amounts", "amount_usd", "status", "date", "reported_by"),
 }
+NEW_ENTITY_CONFIDENCE = 0.7
+"""A new entity is proposed from what the text calls it (``投資会社「…」``, ``CEO Jane Doe``): often right, worth a look."""
 HEADER = """\
 # Candidate facts extracted by `aikg extract` from {name}. Review before building:
 # delete what is wrong, fix what is close; `confidence` and `evidence` (the sentence and its
@@ -40,7 +43,7 @@ def fact_file_data(
     *,
     found: Findings,
     entities: dict[str, Entity],
-    new_slugs: set[str],
+    new_slugs: dict[str, Block | None],
     source: dict[str, Any],
     folded: Folded,
     original: str,
@@ -60,6 +63,9 @@ def fact_file_data(
         item["class"] = entity.class_
         if slug in new_slugs:
             item["new"] = True
+            if new_slugs[slug] is not None:  # where the text named it, and what it called it
+                item["confidence"] = NEW_ENTITY_CONFIDENCE
+                item["evidence"] = evidence(new_slugs[slug], folded, original)
         data["entities"].append(item)
     return _valid(data, warnings)
 
@@ -69,7 +75,7 @@ def dump(data: dict[str, Any], name: str) -> str:
     return HEADER.format(name=name) + yaml.safe_dump(_plain(data), sort_keys=False, allow_unicode=True, width=1000)
 
 
-def evidence(sentence: Sentence, folded: Folded, original: str) -> dict[str, Any]:
+def evidence(sentence: Sentence | Block, folded: Folded, original: str) -> dict[str, Any]:
     """The supporting sentence as written in the input, and its span there."""
     start, end = folded.span_in_input(sentence.start, sentence.end)
     return {"sentence": original[start:end], "start": start, "end": end}
