@@ -123,6 +123,22 @@ def test_the_default_graph_is_the_union_of_all_graphs(virtuoso: Virtuoso, remote
     assert raw.json()["boolean"] is True
 
 
+def test_what_virtuoso_commits_when_a_write_fails(virtuoso: Virtuoso, remote: RemoteStore) -> None:
+    """The README's account of atomicity: a graph PUT is all or nothing, a request of several operations is not."""
+    graph = "https://w3id.org/aikg/source/atomicity"
+    crud = f"http://127.0.0.1:{virtuoso.http_port}/sparql-graph-crud"
+    line = '<https://w3id.org/aikg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "{}" .\n'
+    put = {"params": {"graph": graph}, "headers": {"Content-Type": "application/n-triples"}}
+    assert httpx.put(crud, content=line.format("before"), **put).status_code in (200, 201, 204)
+    assert httpx.put(crud, content=line.format("after") + "<broken\n", **put).status_code >= 400
+    assert [q.object.value for q in remote.quads(graph)] == ["before"]
+    failed = httpx.post(virtuoso.endpoint, data={"update": f'INSERT DATA {{ GRAPH <{graph}> {{ {line.format("kept")} }} }} ; '
+                                                           "DROP GRAPH <https://w3id.org/aikg/source/missing>"})
+    assert failed.status_code >= 400
+    assert sorted(q.object.value for q in remote.quads(graph)) == ["before", "kept"]
+    remote.update(f"DROP SILENT GRAPH <{graph}>")
+
+
 @pytest.mark.parametrize("fact, ask", seed.SEED_FACTS, ids=[f for f, _ in seed.SEED_FACTS])
 def test_seed_fact_on_virtuoso(remote: RemoteStore, fact: str, ask: str) -> None:
     assert remote.ask(sparql_prologue() + ask), fact
