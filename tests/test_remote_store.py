@@ -21,7 +21,9 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+import graph
 import tests.test_seed_facts as seed
+from api.app import ensure_built
 from api.export_routes import csv_archive
 from graph.build import build_store
 from graph.cards import entity_card
@@ -235,6 +237,14 @@ def test_cli_view_draws_the_graph_from_virtuoso(virtuoso: Virtuoso, tmp_path: Pa
 
 
 # -- the API over Virtuoso ----------------------------------------------------------------------------
+
+def test_serve_and_python_open_the_built_server_without_building_again(virtuoso: Virtuoso, embedded) -> None:  # type: ignore[no-untyped-def]
+    assert ensure_built(virtuoso.location) is False
+    kg = graph.open_graph(virtuoso.location)
+    assert isinstance(kg, RemoteStore) and len(kg) == len(embedded)
+    assert graph.query(kg, "SELECT ?n WHERE { id:colossus aik:locatedIn ?m . ?m rdfs:label ?n FILTER(lang(?n) = 'en') }") == [
+        {"n": "Memphis"}]
+
 
 def test_api_health_names_the_remote_store(api: str, embedded) -> None:  # type: ignore[no-untyped-def]
     health = httpx.get(api + "/health").json()
