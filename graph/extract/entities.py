@@ -186,7 +186,11 @@ JA_CUES = [
     (re.compile(f"(?:米|英|独|仏|中国|韓国|台湾)(?P<name>[{KATAKANA}]{{3,}}|[A-Z][A-Za-z0-9]+)(?=は|が|の|、|も|と|に)"), "Company"),
     (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:通信|新聞)?)(?:によると|によれば|が報じ|は報じ)"), "MediaOrganization"),
     (re.compile(r"(?:の|、)(?P<name>[\u4e00-\u9fff]{2,5})(?:CEO|社長|会長|最高経営責任者)"), "Person"),
-    (re.compile(r"(?P<name>[\u4e00-\u9fff]{1,4}[市県])(?=に|で|の)"), "Place"),
+    (re.compile(r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,4}[市県])(?=に|で|の)"), "Place"),
+    (re.compile(r"株式会社(?P<name>[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]{2,20}?)(?=\(|は|が|の|、)"), "Company"),
+    (re.compile(r"(?P<name>[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]{2,20}?)株式会社"), "Company"),
+    (re.compile(r"(?:代表取締役(?:社長)?(?:CEO)?|CEO|社長)\s*[:：]\s*(?P<name>[\u4e00-\u9fff]{2,5})"), "Person"),
+    (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:グループ|キャピタル|パートナーズ|ベンチャーズ|ファンド|インベストメント))"), "InvestmentFirm"),
     (re.compile(r"(?:手がける|運営する|展開する|開発する|手掛ける)\s*「(?P<name>[^」]{2,30})」"), "Company"),
     (re.compile(r"(?P<name>[\u3040-\u30ff\u4e00-\u9fff]{2,8}(?:銀行|証券))(?=から|が|は|の|と|、|や)"), "Bank"),
 ]
@@ -211,11 +215,16 @@ EN_CUES = [
     (re.compile(rf"\b(?:led by|participation from) (?P<name>{_ORG})"), "InvestmentFirm"),
     (re.compile(rf"(?P<name>{_ORG})\s(?:lent|loaned|invested)\b"), "Company"),
     (re.compile(rf"\binvestors (?:including|include|included|such as) (?P<name>{_ORG})"), "InvestmentFirm"),
+    (re.compile(rf"\b(?:loan|credit facility|financing) from (?P<name>{_ORG})"), "Bank"),
+    (re.compile(rf"\b(?:loan|credit facility|financing) from {_ORG} and (?P<name>{_ORG})"), "Bank"),
+    (re.compile(rf"(?P<name>{_ORG})\s(?:has\s|had\s)?(?:secured|raised|closed|borrowed|took out|landed)\b"), "Company"),
+    (re.compile(rf"(?:'s|’s)\s(?P<name>{_ORG})\s(?:data center|data centre|campus|supercomputer)\b"), "DataCenter"),
     (re.compile(rf"\b(?:co-)?founded (?:in \d{{4}} )?by (?P<name>{_NAME})"), "Person"),
     (re.compile(rf"\b(?:co-)?founded (?:in \d{{4}} )?by {_NAME}(?:,[^,]*,)? and (?P<name>{_NAME})"), "Person"),
 ]
 # Two places side by side: テキサス州オースティン (city in state), "in Austin, Texas".
 PLACE_PAIRS = [
+    re.compile(r"(?P<outer>[\u4e00-\u9fff]{1,3}[都道府県])(?P<inner>[\u4e00-\u9fff]{1,4}[市区町村])"),
     re.compile(f"(?P<outer>[{KATAKANA}]{{2,}}州)(?P<inner>[{KATAKANA}]{{2,}})"),
     re.compile(r"\b(?:in|based in|near|outside)\s(?P<inner>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?),\s(?P<outer>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)\b"),
 ]
@@ -241,9 +250,12 @@ def propose_new(text: str, known: list[Mention]) -> list[tuple[str, str, int, in
                 name = m["name"].strip(" .,")
                 start = m.start("name")
                 end = start + len(name)
-                name = re.sub(r"^(?:(?:The|the|Its|its|A|a|An|When|While|After|Before|As|But|And|In|On|At|By|For|If|This|That)\s)+", "", name)
+                leading = r"(?:Its|its|A|a|An|When|While|After|Before|As|But|And|In|On|At|By|For|If|This|That)"
+                if class_ != "MediaOrganization":  # "The Information" is the outlet's name; "The startup Acme" is not
+                    leading = leading.replace("(?:", "(?:The|the|", 1)
+                name = re.sub(rf"^(?:{leading}\s)+", "", name)
                 start = end - len(name)
-                if not name or name in _NOT_NAMES or name.split()[0] in _NOT_NAMES:
+                if not name or name in _NOT_NAMES or (name.split()[0] in _NOT_NAMES and class_ != "MediaOrganization"):
                     continue
                 if any(k.start < end and start < k.end for k in known):
                     continue

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from graph.extract.entities import Gazetteer, Mention
 from graph.extract.findings import Draft, Findings
-from graph.extract.numbers import Money
+from graph.extract.numbers import Count, Money
 from graph.extract.sentences import Sentence
 
 ORGS = ("Company", "InvestmentFirm", "Bank")
@@ -27,13 +27,13 @@ FUNDING = re.compile(
 )
 POINTS_BACK = re.compile(r"今回の.{0,12}(?:資金調達|投資|調達)|調達した資金|同ラウンド|^(?:資金|融資|同融資|調達資金)は|\bthe (?:round|raise|financing|deal|debt|loan|funding)\b|\bthe (?:money|funds|proceeds|cash)\b", re.IGNORECASE)
 ONGOING = re.compile(r"調達している|調達を目指|交渉|協議|検討|計画|is raising|is seeking|seeking to raise|in talks|in discussions|negotiat|plans to raise|aims to raise|would raise|is looking to", re.IGNORECASE)
-DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|受けた|した。|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased|took out|obtained|won)\b", re.IGNORECASE)
+DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|受けた|した。|いたしました|しました|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased|took out|obtained|won)\b", re.IGNORECASE)
 FUTURE = re.compile(r"(?:受ける|行う|実施する|調達する|発行する|借り入れる)(?:と|予定|方針|計画)|\bwill (?:raise|receive|borrow|issue|sell|take out)\b")
 INSTRUMENTS = [
     (re.compile(r"担保付き?(?:債券|社債)|secured (?:bonds?|notes?)", re.IGNORECASE), "SecuredBond"),
     (re.compile(r"融資|ローン|借り?入れ?|\bloans?\b|credit facility|\blent\b|\bborrow", re.IGNORECASE), "Loan"),
     (re.compile(r"(?<!担保付)(?<!担保付き)(?:社債|債券)|(?<!secured )\b(?:bonds?|notes)\b|\bdebt\b|債務|デット", re.IGNORECASE), "Debt"),
-    (re.compile(r"株式|出資|増資|\bequity\b|\bstake\b|Series [A-Z]\b", re.IGNORECASE), "Equity"),
+    (re.compile(r"株式|出資|増資|シリーズ[A-Z]|\bequity\b|\bstake\b|Series [A-Z]\b", re.IGNORECASE), "Equity"),
 ]
 MEDIA_SAYS_JA = r"[」)]?\s*(?:が|は|も)[^。]{0,60}?(?:報じ|伝え|報道)"
 MEDIA_SAYS_EN = r"\s(?:reported|said|wrote|reports)"
@@ -147,7 +147,8 @@ class _Reader:
         raise_verb = r"(?:\s(?:has|have|had|is|was|will|would|also|has also))?\s(?:raised|raising|raise|secured|closed|seeking|sought|borrowed|sold|issued|received|landed|obtained|took out|is in talks|in talks|plans to raise|aims to raise)"
         invest_verb = r"(?:,\s(?:which|who))?(?:\s(?:has|have|had|will|would|also|has also))?\s(?:invested|invests|investing|invest|put|lent|loaned|provided|committed|agreed to (?:invest|lend))"
         for o in orgs:
-            if s.after(o, r"」?\s*(?:が|も|は)?\s*(?:が|の)?主導") or s.before(o, r"led by (?:the\s)?|\bled by\s[^.;]*?(?:,\s|\sand\s)(?:the\s)?"):
+            if s.after(o, r"」?\s*(?:が|も|は)?\s*(?:が|の)?主導|」?\s*を(?:リード|主幹事)(?:投資家)?として") \
+                    or re.match(r"\s(?:is expected to|will|would|is set to|agreed to|is to|is poised to)\slead\b", s.text[o.end:]) or s.before(o, r"led by (?:the\s)?|\bled by\s[^.;]*?(?:,\s|\sand\s)(?:the\s)?"):
                 draft.add("lead_investors", o.slug)
             elif s.after(o, r"」?\s*(?:を通じ|を通して|経由|が(?:主幹事|アレンジ))") or s.before(o, r"(?:arranged|underwritten) by (?:the\s)?|\bthrough (?:the\s)?(?:investment bank\s|bank\s)?|\bvia (?:the\s)?") \
                     or re.match(r"\s(?:arranged|is arranging|acted as (?:the\s)?arranger|led the (?:bond|debt|loan) sale)", s.text[o.end:]):
@@ -165,14 +166,14 @@ class _Reader:
                 draft.set("recipient", o.slug)
             elif _invested_in(s, o) or s.before(o, r"\b(?:in|into|to)\s(?:the\s)?(?:AI\s)?(?:startup\s|company\s)?"):
                 draft.set("recipient", o.slug)
-            elif s.after(o, r"」?\s*(?:は|が)(?:すでに|既に)?") or re.match(raise_verb, s.text[o.end:]):
+            elif s.after(o, r"」?\s*(?:株式会社)?\s*(?:\([^)]*\))?\s*(?:は|が)(?:すでに|既に)?") or re.match(raise_verb, s.text[o.end:]) \
+                    or re.match(r",\s[^,;]{1,60},?" + raise_verb, s.text[o.end:]):
                 draft.set("recipient", o.slug)
-        for a, b in reversed(list(zip(orgs, orgs[1:]))):  # "Nvidia and SpaceX also invested": A shares B's role
-            if re.fullmatch(r",\s|\s?(?:and|&|と|や|、)\s?|,\s(?:and\s)?", s.text[a.end:b.start]):
-                for key in ("lead_investors", "investors", "arrangers"):
-                    if b.slug in draft.fields.get(key, []) and a.slug not in _roles_of(draft) and a.slug != draft.fields.get("recipient"):
-                        items = draft.fields[key]
-                        items.insert(items.index(b.slug), a.slug)
+        pairs = [(a, b) for a, b in zip(orgs, orgs[1:]) if re.fullmatch(r",\s|\s?(?:and|&|と|や|、)\s?|,\s(?:and\s)?", s.text[a.end:b.start])]
+        for a, b in [*reversed(pairs), *[(b, a) for a, b in pairs]]:  # "Nvidia and SpaceX invested", "a loan from A and B"
+            for key in ("lead_investors", "investors", "arrangers"):
+                if b.slug in draft.fields.get(key, []) and a.slug not in _roles_of(draft) and a.slug != draft.fields.get("recipient"):
+                    draft.add(key, a.slug)
         if "recipient" not in draft.fields and self.current and re.search(
                 r"(?:^|,\s)(?:The|the) (?:company|startup|firm|group)\s(?:has\s|had\s|also\s)*(?:sold|raised|took|borrowed|issued|secured|closed|received|signed)\b|^同社", s.text):
             draft.set("recipient", self.current.fields.get("recipient"))  # "The company also took out a loan"
@@ -197,7 +198,7 @@ class _Reader:
             draft.set("status", "Completed")
 
     def _purpose(self, s: Sentence, draft: Draft) -> None:
-        if not re.search(r"目的|ため|投入|充て|使途|to (?:build|fund|buy|pay|finance|expand)|for (?:the\s)?(?:construction|building|purchase)|will (?:go|be used)|spend|(?:use|used) the|\b(?:will|would) (?:fund|finance|pay for|go (?:to|toward))\b", s.text):
+        if not re.search(r"目的|ため|投入|充て|充当|使途|to (?:build|fund|buy|pay|finance|expand)|for (?:the\s)?(?:construction|building|purchase)|will (?:go|be used)|spend|(?:use|used) the|\b(?:will|would) (?:fund|finance|pay for|go (?:to|toward))\b", s.text):
             return
         en: list[str] = []
         ja: list[str] = []
@@ -217,7 +218,7 @@ class _Reader:
             en.append("data-center construction")
             ja.append("データセンター建設")
         for dc in s.of_class("DataCenter"):
-            if re.search(r"建設資金|充て|拡張|工事|for|build|construct|expand|spend|fund|finance|建設", s.text):
+            if re.search(r"建設資金|充て|充当|拡張|工事|for|build|construct|expand|spend|fund|finance|建設", s.text):
                 draft.add("for_assets", dc.slug)
                 self._funded_assets.append((dc.slug, draft, s))
         if en:
@@ -275,6 +276,10 @@ class _Reader:
         counts = [c for c in s.counts if c.unit in ("item", "gpu", "chip")]
         if not gpu_words or not counts:
             return None
+        for m in re.finditer(r"\b(?:up|down) from (\d{1,3}(?:,\d{3})+|\d+)\b", s.text):  # "12,000 GPUs, up from 4,000"
+            if any(c.end <= m.start() and c.unit in ("gpu", "chip") for c in counts):
+                counts.append(Count(int(m.group(1).replace(",", "")), "gpu", m.start(1), m.end(1)))
+        counts.sort(key=lambda c: c.start)
         capacity_verb = re.search(r"搭載|稼働|導入|GPUの数|倍増|増強|\b(?:hous|hold|held|runs|ran|running|operates|equipped|expand|doubl|grew|grow|reach|packed|contain)\w*|\b(?:to|will|would) have\b", s.text)
         has_count = any(re.match(r"(?:\s(?:now|then|already|initially))?\s(?:has|had|have|with|runs|ran)\s", s.text[d.end:]) for d in s.of_class("DataCenter")) \
             or re.search(r"\b(?:the|its) (?:site|facility|center|centre|campus|cluster)(?:\snow)? (?:has|had|holds|held|houses|housed)\b", s.text)
@@ -300,7 +305,7 @@ class _Reader:
                 doubled = re.search(r"倍増|doubl", s.text[c.start:c.end + 12] + before)
                 draft.fields["phase"] = {"en": f"{n} days later" + (" (doubled)" if doubled else ""),
                                          "ja": f"{n}日後" + ("(倍増)" if doubled else "")}
-            elif re.search(r"当初|initially|at first|at opening|at launch", before):
+            elif re.search(r"当初|initially|at first|at opening|at launch", before + s.text[c.end:c.end + 12]):
                 draft.fields["phase"] = {"en": "at opening", "ja": "当初"}
                 built = self.constructions.get(dc.slug)
                 if built and built.fields.get("date"):

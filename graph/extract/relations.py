@@ -38,7 +38,8 @@ def _roles(s: Sentence, found: Findings) -> None:
         for o in orgs:
             gap = _between(s, o, p)
             # ORGのPERSON CEO / ORG CEO PERSON / ORG's chief executive PERSON
-            if (gap.strip() in ("の", "」の") and s.after(p, CEO_JA)) or re.fullmatch(rf"(?:'s)?\s{CEO_EN}\s", gap):
+            if (gap.strip() in ("の", "」の") and s.after(p, CEO_JA)) or re.fullmatch(rf"(?:'s)?\s{CEO_EN}\s", gap) \
+                    or re.fullmatch(r"(?:株式会社)?\([^)]*(?:代表取締役(?:社長)?(?:CEO)?|CEO|社長)\s*[:：]\s*", gap):
                 found.relate(p.slug, "ceoOf", o.slug, s, 0.9)
             if re.fullmatch(r"(?:'s)?\s(?:co-)?founder\s", gap) or re.fullmatch(r",\s(?:which was\s)?(?:co-)?founded by\s", gap):
                 found.relate(p.slug, "founderOf", o.slug, s, 0.9)
@@ -55,7 +56,7 @@ def _roles(s: Sentence, found: Findings) -> None:
             found.relate(p.slug, "founderOf", orgs[0].slug, s, 0.8)  # "Acme was co-founded in 2020 by Jo Doe and Al Roe"
         if len(orgs) == 1 and orgs[0].end <= p.start and s.after(p, r",\s(?:its|the company's)\s(?:CEO|chief executive(?: officer)?)\b"):
             found.relate(p.slug, "ceoOf", orgs[0].slug, s, 0.7)  # "… by Jo Doe, its chief executive"
-        if len(orgs) == 1 and orgs[0].end <= p.start and s.after(p, r"\s(?:co-)?founded the (?:company|startup|firm)"):
+        if len(orgs) == 1 and orgs[0].end <= p.start and s.after(p, r"(?:,\s(?:who|which)\s(?:also\s)?|\s)(?:co-)?founded the (?:company|startup|firm)"):
             found.relate(p.slug, "founderOf", orgs[0].slug, s, 0.7)  # "Acme chief executive Jo Doe founded the company"
         for q in people:
             gap = _between(s, q, p)
@@ -75,8 +76,8 @@ def _places(s: Sentence, found: Findings) -> None:
         elif gap in (", ",):  # Memphis, Tennessee
             found.relate(a.slug, "locatedIn", b.slug, s, 0.9)
     for o in s.of_class(*ORGS):  # "Acme, a cloud provider based in Austin"
-        for p in places:
-            if p.start > o.end and re.fullmatch(r"(?:,\s(?:an?\s)?[^,.]{0,50}?)?\s?(?:based|headquartered) in\s|(?:本社|本拠)を置く?", s.text[o.end:p.start]):
+        for p in reversed(places):  # the innermost place first: 東京都千代田区 → 千代田区
+            if p.start > o.end and re.fullmatch(r"(?:,\s(?:an?\s)?[^,.]{0,50}?)?\s?(?:based|headquartered) in\s|(?:本社|本拠)を置く?|(?:株式会社)?\((?:本社|本店)[:：]\s*(?:[^、)]*?[都道府県])?", s.text[o.end:p.start]):
                 found.relate(o.slug, "locatedIn", p.slug, s, 0.8)
                 break
     for dc in s.of_class("DataCenter"):
