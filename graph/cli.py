@@ -348,6 +348,14 @@ from graph.extract.command import extract as extract_command  # noqa: E402  (the
 
 app.command("extract")(extract_command)
 
+# -- scale: a synthetic graph, bulk loads, one fact file at a time --------------------------------
+
+from graph import scale_commands  # noqa: E402
+
+app.command("synth", epilog=scale_commands.SYNTH_EXIT)(scale_commands.synth)
+app.command("load", epilog=scale_commands.LOAD_EXIT)(scale_commands.load)
+app.command("ingest", epilog=scale_commands.INGEST_EXIT)(scale_commands.ingest)
+
 
 if __name__ == "__main__":
     main()

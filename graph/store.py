@@ -132,6 +132,14 @@ class Store:
         self._writable()
         self._engine.extend(quads)
 
+    def bulk_load(self, path: str | os.PathLike[str], fmt: ox.RdfFormat, graph: str | None = None) -> None:
+        """Parse an RDF file into the store as fast as the engine can (not transactional: use it on a new generation).
+
+        Triples of a triple format go to the named graph ``graph``. Raises SyntaxError naming the line.
+        """
+        self._writable()
+        self._engine.bulk_load(path=path, format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
+
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Add many quads fast, without holding them all in memory (not transactional)."""
         self._writable()
@@ -193,12 +201,15 @@ def _open_read_only(path: Path) -> ox.Store:
 class Generation:
     """A new store directory beside the live one; :meth:`commit` swaps it in atomically."""
 
-    def __init__(self, live: Path) -> None:
+    def __init__(self, live: Path, *, copy_live: bool = False) -> None:
+        """``copy_live``: start from a copy of the live store (a checkpoint, hard links on one file system) instead of empty."""
         self.live = live
         self.root = live.parent / f"{live.name}.generations"
         self.root.mkdir(parents=True, exist_ok=True)
         self.path = self.root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
         try:
+            if copy_live and live.exists():
+                ox.Store.read_only(str(live)).backup(str(self.path))
             self.store = Store(ox.Store(str(self.path)), self.path)
         except OSError:
             shutil.rmtree(self.path, ignore_errors=True)  # a full disk must not leave a half-made directory

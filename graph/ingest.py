@@ -1,0 +1,177 @@
+"""Add one fact file to a built store in one transaction, in time proportional to the file.
+
+The file is checked as a build would check it (the fact-file model, then the SHACL shapes),
+and against what the store already holds: its source must be new, its event ids unused,
+every slug it refers to known to the file or the store, and an entity it declares again must
+keep its class and English name. Any problem stops the ingest before the store is touched.
+
+The shortcut edges are derived for the new facts alone: the rules run over the file's quads
+and the ontology. That is exact because an event lives whole in the file that reports it, so
+no rule joins a new fact with an old one; a derived type the file now states outright leaves
+graph ``aik:derived``, as a full derivation would have it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph import recovery, shacl
+from graph.build import BuildError, _locator, derived_triples, ontology_quads
+from graph.facts import FactError, FactFileError, LoadedFile, field_path, load_fact_file, referenced_slugs
+from graph.quads import ENTITIES_GRAPH, RDFS_LABEL, entity_iri, entity_quads, fact_file_quads, source_iri
+from graph.store import MEMORY, Store
+from ontology import AIK, DERIVED_GRAPH, ID
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest added, and how long it took."""
+
+    source: str
+    quads: int
+    derived_added: int
+    derived_removed: int
+    seconds: float
+
+
+def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None) -> IngestReport:
+    """Validate the fact file at ``path`` and add it, with its derived edges, to ``store`` in one transaction.
+
+    Raises :class:`BuildError` (one line per problem; nothing changed) for an invalid file.
+    """
+    step = step or (lambda _: None)
+    started = time.perf_counter()
+    step(f"read {Path(path).name}")
+    try:
+        loaded = load_fact_file(path)
+    except FactFileError as exc:
+        raise BuildError([str(e) for e in exc.errors]) from None
+    step("check it against the store")
+    known = _known_entities(store, loaded)
+    errors = _conflicts(store, loaded, known)
+    if errors:
+        raise BuildError([str(e) for e in errors])
+    names = {slug: en for slug, (_, en, _) in known.items()}
+    names.update({e.slug: e.name.en for e in loaded.facts.entities})
+    declared = list(entity_quads(loaded.facts.entities))
+    facts = list(fact_file_quads(loaded.facts, names))
+    step("check the SHACL shapes")
+    violations = shacl.validate(declared + facts, _locator([loaded]))
+    if violations:
+        raise BuildError(violations)
+    new = [q for q in declared if not _already_said(q, known)] + facts
+    added, removed = _derived_change(store, new)
+    step(f"write {len(new) + len(added):,} quads")
+    marker = recovery.begin_change(store.location) if store.location != MEMORY else None
+    try:
+        store.add(new + added)  # one transaction: the facts and their derived edges, or nothing
+        if removed:  # rare (a derived type the file now states); the marker covers a crash in between
+            store.update("DELETE DATA { GRAPH <%s> { %s } }" % (DERIVED_GRAPH, " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in removed)))
+        store.flush()
+    finally:
+        recovery.end_change(marker)
+    return IngestReport(loaded.facts.source.slug, len(new), len(added), len(removed), time.perf_counter() - started)
+
+
+# -- checks against the store ------------------------------------------------------------------
+
+def _known_entities(store: Store, loaded: LoadedFile) -> dict[str, tuple[str, str, set[tuple[str, str]]]]:
+    """For each slug the file declares or refers to that the store knows: (class, English name, (predicate, language) pairs stated)."""
+    slugs = {e.slug for e in loaded.facts.entities} | {slug for _, slug in referenced_slugs(loaded.facts)}
+    if not slugs:
+        return {}
+    values = " ".join(f"<{entity_iri(s).value}>" for s in sorted(slugs))
+    rows = store.select(
+        f"""SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE {{ VALUES ?s {{ {values} }}
+            GRAPH <{ENTITIES_GRAPH}> {{ ?s ?p ?o }} }}"""
+    )
+    known: dict[str, tuple[str, str, set[tuple[str, str]]]] = {}
+    for row in rows:
+        slug = row["s"][len(str(ID)):]
+        cls, en, said = known.get(slug, ("", "", set()))
+        if row["p"].endswith("#type"):
+            cls = row["o"][len(str(AIK)):]
+        elif row["p"] == RDFS_LABEL.value and row.get("lang") == "en":
+            en = row["o"]
+        said.add((row["p"], row.get("lang", "")))
+        known[slug] = (cls, en, said)
+    return known
+
+
+def _conflicts(store: Store, loaded: LoadedFile, known: dict) -> list[FactError]:
+    facts, name = loaded.facts, str(loaded.path)
+    errors: list[FactError] = []
+
+    def err(loc: tuple[str | int, ...], message: str) -> None:
+        errors.append(FactError(name, loaded.line_of(loc), field_path(loc), message))
+
+    if source_iri(facts.source.slug).value in store.graphs():
+        err(("source", "slug"), f"source {facts.source.slug!r} is already in the store (ingest adds new documents; rebuild to change one)")
+    for i, e in enumerate(facts.entities):
+        if e.slug in known:
+            cls, en, _ = known[e.slug]
+            if cls and cls != e.class_:
+                err(("entities", i, "class"), f"{e.slug!r} is a {cls} in the store, not a {e.class_}")
+            elif en and en != e.name.en:
+                err(("entities", i, "name"), f"{e.slug!r} is named {en!r} in the store, not {e.name.en!r}")
+    declared = {e.slug for e in facts.entities}
+    for loc, slug in referenced_slugs(facts):
+        if slug not in declared and slug not in known:
+            err(loc, f"{slug!r} is not an entity in this file or in the store")
+    if facts.events:
+        values = " ".join(f"<{entity_iri(ev.id).value}>" for ev in facts.events)
+        used = {r["e"][len(str(ID)):] for r in store.select(
+            f"SELECT DISTINCT ?e WHERE {{ VALUES ?e {{ {values} }} {{ GRAPH ?g {{ ?e ?p ?o }} }} UNION {{ GRAPH ?g {{ ?x ?q ?e }} }} }}"
+        )}
+        for i, ev in enumerate(facts.events):
+            if ev.id in used:
+                err(("events", i, "id"), f"{ev.id!r} is already used in the store")
+    return errors
+
+
+def _already_said(quad: ox.Quad, known: dict) -> bool:
+    """A label or Wikidata ID of a known entity the store already states in that language: keep the store's."""
+    slug = quad.subject.value[len(str(ID)):]
+    if slug not in known or quad.predicate.value.endswith("#type"):
+        return False
+    lang = quad.object.language if isinstance(quad.object, ox.Literal) else None
+    if quad.predicate == RDFS_LABEL or quad.predicate.value == str(AIK) + "wikidataId":
+        return (quad.predicate.value, lang or "") in known[slug][2]
+    return False
+
+
+def _derived_change(store: Store, new: list[ox.Quad]) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """Derived quads to add for the new facts, and derived quads the new facts now state outright."""
+    derived = ox.NamedNode(DERIVED_GRAPH)
+    scratch = Store(ox.Store(), MEMORY)
+    scratch.add([*new, *ontology_quads()])
+    candidates = derived_triples(scratch)
+    held = _graphs_holding(store, list(candidates) + [ox.Triple(q.subject, q.predicate, q.object) for q in new])
+    added = [
+        ox.Quad(t.subject, t.predicate, t.object, derived) for t in candidates
+        if not held.get(t)  # already derived, or stated by a source: nothing to add
+    ]
+    removed = [
+        ox.Quad(q.subject, q.predicate, q.object, derived) for q in new
+        if DERIVED_GRAPH in held.get(ox.Triple(q.subject, q.predicate, q.object), ())
+    ]
+    return added, removed
+
+
+def _graphs_holding(store: Store, triples: list[ox.Triple], batch: int = 500) -> dict[ox.Triple, set[str]]:
+    """Which graphs of the store hold each triple (absent: none), a few hundred triples a query."""
+    held: dict[ox.Triple, set[str]] = {}
+    for start in range(0, len(triples), batch):
+        rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in triples[start:start + batch])
+        result = store.query(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+        for row in result:
+            held.setdefault(ox.Triple(row["s"], row["p"], row["o"]), set()).add(row["g"].value)
+    return held

@@ -1,0 +1,103 @@
+"""``aikg synth``, ``aikg load`` and ``aikg ingest``: make a large graph, bulk-load RDF files, add one fact file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+SYNTH_EXIT = "Exit codes: 0 written; 1 the file could not be written; 2 a bad option."
+LOAD_EXIT = "Exit codes: 0 loaded; 1 the work failed (I/O, store locked, disk full); 2 bad input (missing file, unknown format, a syntax error: file and line are named, the store is unchanged)."
+INGEST_EXIT = "Exit codes: 0 added; 1 the work failed (no store, store locked, I/O); 2 an invalid fact file or one that clashes with the store (nothing changed)."
+
+StoreOption = Annotated[
+    Optional[str],
+    typer.Option("--store", help="Store directory. Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir."),
+]
+
+
+def synth(
+    triples: Annotated[int, typer.Option("--triples", help="About how many triples to write (the last source document may add a few more).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The N-Quads file to write (.nq).")],
+    seed: Annotated[int, typer.Option("--seed", help="The same seed and size give the same bytes.")] = 0,
+) -> None:
+    """Write a synthetic AI-infrastructure graph in aikg's vocabulary as N-Quads, one named graph per source document.
+
+    Hyperscalers and chipmakers with very high degree, a long tail of start-ups, power-law
+    investor portfolios, equity and debt in several currencies, supply deals with GPU counts,
+    data centers observed as they grow, people with roles. Load it with `aikg load`.
+    """
+    from graph.cli import _progress, fail
+    from graph.synth import write_nquads
+
+    if triples < 1:
+        fail(f"--triples {triples}: give a positive number", 2)
+    try:
+        with _progress() as progress, open(output, "w", encoding="utf-8", newline="\n") as handle:
+            task = progress.add_task(f"write {output.name}", total=triples)
+            written = write_nquads(handle, triples, seed, progress=lambda n: progress.update(task, completed=n))
+    except OSError as exc:
+        fail(f"{output}: {exc.strerror or exc}", 1)
+    typer.echo(f"Wrote {written:,} triples to {output} (seed {seed}).")
+
+
+def load(
+    files: Annotated[list[Path], typer.Argument(help="RDF files: .nq, .trig (named graphs kept), .ttl, .nt (into one graph per file).")],
+    store: StoreOption = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Start from an empty store (the ontology only) instead of adding to the current graph.")] = False,
+    graph: Annotated[Optional[str], typer.Option("--graph", help="Named graph (an IRI) for the triples of .ttl/.nt files; default: a source named after each file.")] = None,
+) -> None:
+    """Bulk-load RDF files onto the store, derive the shortcut edges, and swap the result in atomically.
+
+    Nothing runs SHACL here (it takes minutes per million triples): check files with `aikg validate` or make them with `aikg synth`.
+    """
+    from graph.bulk_load import LoadError, load_files
+    from graph.cli import _progress, fail
+    from graph.store import StoreError
+
+    try:
+        with _progress() as progress:
+            task = progress.add_task("load", total=None)
+            report = load_files(files, store=store, replace=replace, graph=graph,
+                                step=lambda s: progress.update(task, description=s))
+    except LoadError as exc:
+        fail(exc.errors, 2)
+    except (StoreError, OSError) as exc:
+        fail(str(exc), 1)
+    rate = report.loaded / report.load_seconds if report.load_seconds else 0
+    typer.echo(
+        f"Loaded {report.loaded:,} quads from {len(report.quads_per_file)} file(s) in {report.load_seconds:.1f} s "
+        f"({rate:,.0f} a second); derived {report.derived:,} triples in {report.derive_seconds:.1f} s; "
+        f"{report.total:,} quads in {report.location}."
+    )
+
+
+def ingest(
+    file: Annotated[Path, typer.Argument(help="One fact file (YAML) for a source document not yet in the store.")],
+    store: StoreOption = None,
+) -> None:
+    """Add one fact file to the built store in one transaction, with its derived edges; nothing changes if it is invalid.
+
+    A server running on the store holds it: send the file to its POST /ingest instead.
+    """
+    from graph.build import BuildError
+    from graph.cli import _open, fail
+    from graph.ingest import ingest as ingest_file
+    from graph.store import StoreError
+
+    target = _open(store)
+    if target.read_only:
+        fail(f"{target.location}: another process holds the store read-write (a running server? POST /ingest to it)", 1)
+    try:
+        report = ingest_file(target, file)
+    except BuildError as exc:
+        fail(exc.errors + ["ingest refused; the store was not changed"], 2)
+    except (StoreError, OSError) as exc:
+        fail(str(exc), 1)
+    finally:
+        target.close()
+    typer.echo(
+        f"Added {report.source}: {report.quads:,} quads and {report.derived_added:,} derived triples "
+        f"in {report.seconds:.2f} s."
+    )
