@@ -199,6 +199,9 @@ class RemoteStore(Store):
         except httpx.HTTPError as exc:
             raise StoreError(f"{self.location}: {exc}") from None
         if answer.status_code < 300:
+            if answer.headers.get("x-sql-state") == "S1TAT":  # Virtuoso's "anytime" answer: cut at its time limit
+                raise StoreError(f"{self.location}: the server stopped the query at its time limit and sent an "
+                                 f"incomplete result: {_server_message(answer.headers.get('x-sql-message', ''))[:200]}")
             return answer
         message = _server_message(answer.text)
         if answer.status_code == 400:

@@ -183,6 +183,14 @@ def test_digest_credentials_open_the_authenticated_endpoints(virtuoso: Virtuoso,
     assert notes not in remote.graphs()
 
 
+def test_an_answer_the_server_cut_at_its_time_limit_is_an_error_not_a_result(virtuoso: Virtuoso) -> None:
+    # Virtuoso answers 200 with the rows found so far when its limit (here timeout=, in ms) stops a query.
+    limited = open_store(virtuoso.update_only_location + "?timeout=500")
+    with pytest.raises(StoreError, match="incomplete result"):
+        limited.select(RUNAWAY)
+    assert limited.ask("ASK { ?s ?p ?o }")  # the same parameter does not disturb a quick query
+
+
 def test_a_bad_query_is_a_syntax_error_with_the_servers_message(remote: RemoteStore) -> None:
     with pytest.raises(SyntaxError, match="SP030"):
         remote.query("SELECT ?x WHERE { ?x ?y }")
