@@ -116,3 +116,20 @@ def test_new_entities_get_a_slug_even_from_japanese():
     e = new_entity("サクラ・キャピタル", "InvestmentFirm")
     assert (e.slug, e.name.en, e.name.ja) == ("sakura-kyapitaru", "Sakura Kyapitaru", "サクラ・キャピタル")
     assert slugify("Harbor Peak Capital") == "harbor-peak-capital"
+
+
+def test_a_large_dictionary_finds_the_same_names_quickly(gazetteer):
+    """A store with tens of thousands of entities: names are tried only when a piece of them is in the text."""
+    import time
+
+    from graph.facts import Entity
+
+    many = [Entity.model_validate({"slug": f"firm-{i}", "class": "Company", "name": {"en": f"Firm Number {i}", "ja": f"ファーム{i}"}})
+            for i in range(20_000)]
+    big = Gazetteer([*gazetteer.entities.values(), *many])
+    text = fold(seed_page()).text
+    started = time.monotonic()
+    found = big.find(text)
+    assert time.monotonic() - started < 20
+    assert [m.slug for m in found] == [m.slug for m in gazetteer.find(text)]
+    assert [m.slug for m in big.find("Firm Number 12345 and ファーム7")] == ["firm-12345", "firm-7"]

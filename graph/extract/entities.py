@@ -10,13 +10,14 @@ marked ``new`` for the reviewer, when the text says what they are (``投資会�
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from graph.facts import ENTITY_CLASSES, Entity, Names, load_fact_file
 
@@ -45,7 +46,7 @@ class Gazetteer:
 
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities: dict[str, Entity] = {}
-        self._patterns: list[tuple[re.Pattern[str], str]] = []
+        self._forms: list[tuple[str, str, str]] = []  # (name or alias, slug, a piece the text must hold)
         self._latin_forms: dict[str, str] = {}
         self._kana_forms: dict[str, str] = {}
         for entity in entities:
@@ -57,7 +58,7 @@ class Gazetteer:
             return
         self.entities[entity.slug] = entity
         for form in names_of(entity):
-            self._patterns.append((tolerant_pattern(form), entity.slug))
+            self._forms.append((form, entity.slug, _loose(form)[:3]))
             if re.fullmatch(r"[A-Za-z][A-Za-z0-9 .&'-]{3,}", form):
                 self._latin_forms[form] = entity.slug
             elif re.fullmatch(f"[{KATAKANA}・]{{4,}}", form):
@@ -66,8 +67,11 @@ class Gazetteer:
     def find(self, text: str) -> list[Mention]:
         """Every known entity in ``text``: exact (tolerant) matches first, then close misspellings; no overlaps."""
         candidates: list[Mention] = []
-        for pattern, slug in self._patterns:
-            for m in pattern.finditer(text):
+        loose = _loose(text)
+        for form, slug, piece in self._forms:
+            if piece not in loose:  # a substring test first: with thousands of names, most never occur
+                continue
+            for m in tolerant_pattern(form).finditer(text):
                 candidates.append(Mention(slug, self.entities[slug].class_, m.start(), m.end(), m.group(0)))
         chosen = _non_overlapping(candidates)
         chosen += [m for m in self._fuzzy(text) if not any(_overlap(m, c) for c in chosen)]
@@ -82,17 +86,13 @@ class Gazetteer:
         return _non_overlapping(found)
 
     def _closest(self, word: str, start: int, forms: dict[str, str], cutoff: float, key=lambda s: s) -> list[Mention]:
-        best, best_score = None, cutoff
-        for form, slug in forms.items():
-            # Compare whole words only: "Colossu" is close to "Colossus"; "Colossus 2" is not "Colossus".
-            if abs(len(form) - len(word)) > 2:
-                continue
-            score = fuzz.ratio(key(word), key(form))
-            if score >= best_score:
-                best, best_score = slug, score
+        # Compare whole words only: "Colossu" is close to "Colossus"; "Colossus 2" is not "Colossus".
+        choices = {form: key(form) for form in forms if abs(len(form) - len(word)) <= 2}
+        best = process.extractOne(key(word), choices, scorer=fuzz.ratio, score_cutoff=cutoff)
         if best is None:
             return []
-        return [Mention(best, self.entities[best].class_, start, start + len(word), word, round(best_score / 100, 2))]
+        slug = forms[best[2]]
+        return [Mention(slug, self.entities[slug].class_, start, start + len(word), word, round(best[1] / 100, 2))]
 
 
 def names_of(entity: Entity) -> list[str]:
@@ -107,6 +107,7 @@ def canonical_kana(text: str) -> str:
     return re.sub(r"[ー・=\s]", "", text)
 
 
+@functools.lru_cache(maxsize=65536)
 def tolerant_pattern(form: str) -> re.Pattern[str]:
     """A regular expression for a name that also accepts its katakana variants, case and spacing."""
     form = canonical_kana(form) if re.fullmatch(f"[{KATAKANA}・=\\s]+", form) else form
@@ -289,6 +290,11 @@ def romanise(name: str) -> str:
 def slugify(name: str) -> str:
     """A fact-file slug: lower-case ASCII words joined by hyphens."""
     return "-".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+def _loose(text: str) -> str:
+    """Text folded as loosely as any name pattern matches it: case, katakana variants, spaces and marks gone."""
+    return re.sub(r"[\s・=ー\-]", "", canonical_kana(text.casefold()))
 
 
 def _overlap(a: Mention, b: Mention) -> bool:
