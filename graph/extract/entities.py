@@ -46,7 +46,7 @@ class Gazetteer:
 
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities: dict[str, Entity] = {}
-        self._forms: list[tuple[str, str, str]] = []  # (name or alias, slug, a piece the text must hold)
+        self._forms: list[tuple[str, str, str]] = []  # (name or alias, slug, its loose form, which the text must hold)
         self._latin_forms: dict[str, str] = {}
         self._kana_forms: dict[str, str] = {}
         for entity in entities:
@@ -58,7 +58,7 @@ class Gazetteer:
             return
         self.entities[entity.slug] = entity
         for form in names_of(entity):
-            self._forms.append((form, entity.slug, _loose(form)[:3]))
+            self._forms.append((form, entity.slug, _loose(form)))  # the pattern cannot match unless this is in the loose text
             if re.fullmatch(r"[A-Za-z][A-Za-z0-9 .&'-]{3,}", form):
                 self._latin_forms[form] = entity.slug
             elif re.fullmatch(f"[{KATAKANA}・]{{4,}}", form):
