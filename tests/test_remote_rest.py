@@ -1,0 +1,20 @@
+"""The REST API's own tests (tests/test_api_rest.py), run unchanged over a server whose store is Virtuoso."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from graph.build import build_store
+from tests.live_server import live_server
+from tests.test_api_rest import *  # noqa: F403  (the tests themselves, collected here a second time)
+from tests.virtuoso import running_virtuoso
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> httpx.Client:  # replaces the module's fixture of the same name
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        build_store(store=server.location)[0].close()
+        with live_server(server.location) as base, httpx.Client(base_url=base, timeout=30) as client:
+            assert client.get("/health").json()["store"] == server.location
+            yield client
