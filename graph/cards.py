@@ -81,40 +81,52 @@ def events_about(store: Store, iri: str) -> list[dict[str, Any]]:
     roles: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         roles[row["e"]].append(local(row["role"]))
-    events = [dict(describe_event(store, e), roles=sorted(r)) for e, r in roles.items()]
+    described = describe_events(store, list(roles))
+    events = [dict(described[e], roles=sorted(r)) for e, r in roles.items()]
     return sorted(events, key=lambda e: (e.get("date_start") or "", e["id"]), reverse=True)
 
 
 def describe_event(store: Store, event_iri: str) -> dict[str, Any]:
     """One event node: type, label, participants by role, amounts, status, date and sources."""
-    rows = store.select(
-        sparql_prologue()
-        + f"""SELECT ?g ?p ?o ?label ?v ?cur ?doclabel ?pub ?pubdate WHERE {{
-            GRAPH ?g {{ <{event_iri}> ?p ?o }}
-            FILTER(?g NOT IN (<{DERIVED_GRAPH}>))
-            FILTER(!isLiteral(?o) || LANG(?o) IN ("", "en"))  # the English of a text said in two languages, whatever order an engine returns
-            OPTIONAL {{ GRAPH <{ENTITIES_GRAPH}> {{ ?o rdfs:label ?label FILTER(LANG(?label) = "en") }} }}
-            OPTIONAL {{ ?o schema:value ?v ; schema:currency ?cur }}
-            OPTIONAL {{ ?o a aik:SourceDocument ; rdfs:label ?doclabel .
-                        OPTIONAL {{ ?o schema:publisher/rdfs:label ?pub FILTER(LANG(?pub) = "en") }}
-                        OPTIONAL {{ ?o schema:datePublished ?pubdate }} }}
-        }}"""
-    )
-    event: dict[str, Any] = {
-        "id": slug_of(event_iri), "iri": event_iri, "type": None, "label": None, "participants": {},
-        "amounts": [], "instruments": [], "sources": [], "reported_by": [],
-    }
-    participants: dict[str, list[dict[str, str]]] = defaultdict(list)
+    return describe_events(store, [event_iri])[event_iri]
+
+
+def describe_events(store: Store, event_iris: list[str], batch: int = 400) -> dict[str, dict[str, Any]]:
+    """Several event nodes described as :func:`describe_event` does, in two queries a batch whatever their number.
+
+    The names, figures and documents the events point at are read by a second query that starts
+    from those nodes: as OPTIONALs of the first, the engine joined them against every figure and
+    document in the store (seconds an event at a million triples).
+    """
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(event_iris), batch):
+        values = " ".join(f"<{e}>" for e in event_iris[start:start + batch])
+        rows += store.select(
+            f"""SELECT ?e ?g ?p ?o (isIRI(?o) AS ?iri) WHERE {{ VALUES ?e {{ {values} }}
+                GRAPH ?g {{ ?e ?p ?o }}
+                FILTER(?g NOT IN (<{DERIVED_GRAPH}>))
+                FILTER(!isLiteral(?o) || LANG(?o) IN ("", "en"))  # the English of a text said in two languages, whatever order an engine returns
+            }}"""
+        )
+    details = _details(store, sorted({r["o"] for r in rows if r.get("iri")}))
+    events: dict[str, dict[str, Any]] = {}
+    participants: dict[str, dict[str, list[dict[str, str]]]] = defaultdict(lambda: defaultdict(list))
+    for e in event_iris:
+        events[e] = {
+            "id": slug_of(e), "iri": e, "type": None, "label": None, "participants": {},
+            "amounts": [], "instruments": [], "sources": [], "reported_by": [],
+        }
     for row in rows:
-        p, o = local(row["p"]), row["o"]
+        event, p, o = events[row["e"]], local(row["p"]), row["o"]
+        about = details.get(o, {}) if row.get("iri") else {}
         if p.endswith("#type"):
             event["type"] = local(o)
         elif p.endswith("rdf-schema#label"):
             event["label"] = o
         elif p.endswith("rdf-schema#comment"):
             event.setdefault("note", o)
-        elif p == "monetaryAmount" and "v" in row:
-            event["amounts"].append({"value": _number(row["v"]), "currency": row["cur"]})
+        elif p == "monetaryAmount" and "value" in about:
+            event["amounts"].append({"value": _number(about["value"]), "currency": about.get("currency")})
         elif p == "instrument":
             event["instruments"].append(local(o))
         elif p in ("status",):
@@ -125,17 +137,42 @@ def describe_event(store: Store, event_iri: str) -> dict[str, Any]:
             event[_snake(p)] = str(o)
         elif p.endswith("#wasDerivedFrom") or p == "reportedBy":
             key = "sources" if p.endswith("#wasDerivedFrom") else "reported_by"
-            doc = {"iri": o, "title": row.get("doclabel"), "publisher": row.get("pub"), "published": row.get("pubdate")}
+            is_doc = "doc" in about
+            doc = {"iri": o, "title": about.get("doc"), "publisher": about.get("pub") if is_doc else None,
+                   "published": about.get("published") if is_doc else None}
             if doc not in event[key]:
                 event[key].append(doc)
         elif isinstance(o, str) and o.startswith(_ID):
-            who = {"slug": slug_of(o), "name": row.get("label") or slug_of(o)}
-            if who not in participants[p]:
-                participants[p].append(who)
-    event["participants"] = dict(participants)
-    event["instruments"] = sorted(set(event["instruments"]))
-    event["amounts"].sort(key=lambda a: a["currency"] != "USD")
-    return event
+            who = {"slug": slug_of(o), "name": about.get("label") or slug_of(o)}
+            if who not in participants[row["e"]][p]:
+                participants[row["e"]][p].append(who)
+    for e, event in events.items():
+        event["participants"] = dict(participants[e])
+        event["instruments"] = sorted(set(event["instruments"]))
+        event["amounts"].sort(key=lambda a: a["currency"] != "USD")
+    return events
+
+
+def _details(store: Store, iris: list[str], batch: int = 400) -> dict[str, dict[str, Any]]:
+    """For each node: its English name, its figure (value, currency), and for a document its title, publisher and date."""
+    found: dict[str, dict[str, Any]] = defaultdict(dict)
+    for start in range(0, len(iris), batch):
+        values = " ".join(f"<{o}>" for o in iris[start:start + batch])
+        for row in store.select(
+            sparql_prologue()
+            + f"""SELECT ?o ?k ?x ?y WHERE {{ VALUES ?o {{ {values} }}
+                {{ GRAPH <{ENTITIES_GRAPH}> {{ ?o rdfs:label ?x FILTER(LANG(?x) = "en") }} BIND("label" AS ?k) }}
+                UNION {{ ?o schema:value ?x ; schema:currency ?y BIND("value" AS ?k) }}
+                UNION {{ ?o a aik:SourceDocument ; rdfs:label ?x BIND("doc" AS ?k) }}
+                UNION {{ ?o a aik:SourceDocument ; schema:publisher/rdfs:label ?x FILTER(LANG(?x) = "en") BIND("pub" AS ?k) }}
+                UNION {{ ?o a aik:SourceDocument ; schema:datePublished ?x BIND("published" AS ?k) }}
+            }}"""
+        ):
+            about = found[row["o"]]
+            about.setdefault(row["k"], row["x"])
+            if row["k"] == "value":
+                about.setdefault("currency", row.get("y"))
+    return found
 
 
 def closest_slugs(store: Store, slug: str, n: int = 3) -> list[str]:
