@@ -10,7 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from api.reading import read
-from graph.cards import describe_event
+from graph.cards import describe_events
 from graph.store import Store
 from ontology import ID, sparql_prologue
 
@@ -50,7 +50,8 @@ def rounds(
             ?round a aik:FundingRound . OPTIONAL {{ ?round aik:amountUSD ?amount }} {' '.join(filters)}
         }} GROUP BY ?round"""
     )
-    items = [_round(describe_event(store, row["round"]), row.get("usd")) for row in found]
+    described = describe_events(store, [row["round"] for row in found])
+    items = [_round(described[row["round"]], row.get("usd")) for row in found]
     items.sort(key=lambda r: (-(r["amount_usd"] or 0), r["id"]))
     by_instrument: dict[str, Decimal] = defaultdict(Decimal)
     by_status: dict[str, Decimal] = defaultdict(Decimal)

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from api import negotiation
 from api.errors import ProtocolError
 from api.reading import read
-from graph.cards import describe_event, local, slug_of
+from graph.cards import describe_events, local, slug_of
 from graph.store import Store
 from ontology import ID, SOURCE, sparql_prologue
 
@@ -59,7 +59,7 @@ def document(store: Store, slug: str) -> dict[str, Any]:
     return {
         **summary[0],
         "cites": [c["c"] for c in cites],
-        "events": [describe_event(store, e["e"]) for e in events],
+        "events": list(describe_events(store, [e["e"] for e in events]).values()),
         "relations": [{"subject": slug_of(r["s"]), "predicate": local(r["p"]), "object": slug_of(r["o"])} for r in relations],
         "cited_for": [slug_of(e["e"]) for e in reported_by],
     }

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from api.reading import read
-from graph.cards import describe_event
+from graph.cards import describe_events
 from graph.store import Store
 from ontology import ID, sparql_prologue
 
@@ -24,13 +24,13 @@ def supply(store: Store, supplier: str | None, customer: str | None, asset: str 
         filters.append(f"?deal aik:customer <{ID}{customer}> .")
     if asset:
         filters.append(f"?deal aik:forAsset <{ID}{asset}> .")
-    deals = [describe_event(store, r["deal"]) for r in store.select(
+    deals = list(describe_events(store, [r["deal"] for r in store.select(
         sparql_prologue() + f"SELECT DISTINCT ?deal WHERE {{ ?deal a aik:SupplyDeal . {' '.join(filters)} }}"
-    )]
+    )]).values())
     observed = f"?obs aik:asset <{ID}{asset}> ." if asset else ""
-    capacity = [describe_event(store, r["obs"]) for r in store.select(
+    capacity = list(describe_events(store, [r["obs"] for r in store.select(
         sparql_prologue() + f"SELECT DISTINCT ?obs WHERE {{ ?obs a aik:CapacityObservation . {observed} }}"
-    )]
+    )]).values())
     deals.sort(key=lambda e: (e.get("date_start") or "", e["id"]))
     capacity.sort(key=lambda e: (e["participants"].get("asset", [{}])[0].get("slug", ""), e.get("date_start") or "",
                                  e.get("gpu_count") or 0))
