@@ -191,6 +191,22 @@ def test_an_answer_the_server_cut_at_its_time_limit_is_an_error_not_a_result(vir
     assert limited.ask("ASK { ?s ?p ?o }")  # the same parameter does not disturb a quick query
 
 
+HOSTILE = 'Quote " back\\slash\nnew line <script>alert(1)</script> \u202eright-to-left 日本語 \U0001f600'
+
+
+@pytest.mark.parametrize("which", ["update_only_location", "location"])
+def test_hostile_text_comes_back_intact_by_either_write_path(virtuoso: Virtuoso, remote: RemoteStore, which: str) -> None:
+    graph_iri = f"https://w3id.org/aikg/source/hostile-{which}"
+    subject = ox.NamedNode("https://w3id.org/aikg/id/hostile-co")
+    written = [ox.Quad(subject, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal(HOSTILE, language="en"),
+                       ox.NamedNode(graph_iri)),
+               ox.Quad(subject, ox.NamedNode("https://w3id.org/aikg/ontology#note"), ox.Literal(HOSTILE), ox.NamedNode(graph_iri))]
+    writer = open_store(getattr(virtuoso, which))
+    writer.replace_graph(graph_iri, written)
+    assert sorted(map(str, remote.quads(graph_iri))) == sorted(map(str, written))
+    writer.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
+
 def test_a_bad_query_is_a_syntax_error_with_the_servers_message(remote: RemoteStore) -> None:
     with pytest.raises(SyntaxError, match="SP030"):
         remote.query("SELECT ?x WHERE { ?x ?y }")
