@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,11 +194,19 @@ JA_CUES = [
     (re.compile(r"(?:代表取締役(?:社長)?(?:CEO)?|CEO|社長)\s*[:：]\s*(?P<name>[\u4e00-\u9fff]{2,5})"), "Person"),
     (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:グループ|キャピタル|パートナーズ|ベンチャーズ|ファンド|インベストメント))"), "InvestmentFirm"),
     (re.compile(r"(?:手がける|運営する|展開する|開発する|手掛ける)\s*「(?P<name>[^」]{2,30})」"), "Company"),
-    (re.compile(r"(?P<name>[\u3040-\u30ff\u4e00-\u9fff]{2,8}(?:銀行|証券))(?=から|が|は|の|と|、|や)"), "Bank"),
+    (re.compile(r"(?P<name>(?:(?![はがをにのでともへ])[\u3040-\u30ff\u4e00-\u9fff]){2,8}(?:銀行|証券|證券))(?=から|が|は|の|と|、|や)"), "Bank"),
+    (re.compile(f"(?:事業者|企業|会社|大手|新興|スタートアップ)の(?P<name>[{KATAKANA}]{{2,}}|[A-Z][A-Za-z0-9]+)(?=が|は|、)"), "Company"),
+    (re.compile(r"「(?P<name>[^」]{1,30}データセンター)」"), "DataCenter"),
 ]
-_NAME = r"[A-Z][a-zA-Z'.-]+(?:\s[A-Z][a-zA-Z'.-]+){1,2}"
-_ORG = r"[A-Z][A-Za-z0-9&.'-]*(?:\s(?:&\s)?[A-Z][A-Za-z0-9&.'-]*){0,4}"
+_UPPER = "A-ZÀ-ÖØ-Þ"  # capitals, with the accented ones of European names (Société Générale, Rhône)
+_LOWER = "a-zß-öø-ÿ"
+_NAME = rf"[{_UPPER}][{_UPPER}{_LOWER}'.-]+(?:\s[{_UPPER}][{_UPPER}{_LOWER}'.-]+){{1,2}}"
+_ORG = rf"[{_UPPER}][{_UPPER}{_LOWER}0-9&.'-]*(?:\s(?:&\s)?[{_UPPER}][{_UPPER}{_LOWER}0-9&.'-]*){{0,4}}"
 EN_CUES = [
+    (re.compile(rf"\b(?:[Ii]ts|the|The)\s(?P<name>[{_UPPER}][{_LOWER}]+)\s(?:campus|data center|data centre|site|facility),\s(?:known as|called|dubbed|named)\s"), "Place"),
+    (re.compile(rf"\b(?:campus|data center|data centre|site|facility),\s(?:known as|called|dubbed|named)\s(?P<name>{_ORG})"), "DataCenter"),
+    (re.compile(rf"\b(?P<name>[{_UPPER}][{_LOWER}]+(?:\s[{_UPPER}][{_LOWER}]+)?)-based\b"), "Place"),
+    (re.compile(rf"\b(?:CEO|[Cc]hief [Ee]xecutive|[Ff]ounder)(?:\s(?:and|&)\s(?:CEO|[Cc]hief [Ee]xecutive|[Ff]ounder|[Cc]o-founder))?,\s(?P<name>{_NAME})"), "Person"),
     (re.compile(rf"\b(?:CEO|[Cc]hief [Ee]xecutive(?: [Oo]fficer)?|[Ff]ounder|[Cc]o-founder|[Pp]resident|[Cc]hairman|[Cc]hairwoman)\s(?P<name>{_NAME})"), "Person"),
     (re.compile(rf"(?P<name>{_NAME}),\s(?:the\s)?(?:[\w'’-]+\s){{0,2}}(?:CEO|chief executive|founder|co-founder|president|chairman)\b"), "Person"),
     (re.compile(rf"\b(?:investment firm|private equity firm|venture firm|venture capital firm|asset manager|fund|investor)\s(?P<name>{_ORG})"), "InvestmentFirm"),
@@ -216,8 +225,9 @@ EN_CUES = [
     (re.compile(rf"\b(?:led by|participation from) (?P<name>{_ORG})"), "InvestmentFirm"),
     (re.compile(rf"(?P<name>{_ORG})\s(?:lent|loaned|invested)\b"), "Company"),
     (re.compile(rf"\binvestors (?:including|include|included|such as) (?P<name>{_ORG})"), "InvestmentFirm"),
-    (re.compile(rf"\b(?:loan|credit facility|financing) from (?P<name>{_ORG})"), "Bank"),
-    (re.compile(rf"\b(?:loan|credit facility|financing) from {_ORG} and (?P<name>{_ORG})"), "Bank"),
+    (re.compile(rf"\b(?:loan|credit facility|financing) (?:from|with) (?P<name>{_ORG})"), "Bank"),
+    (re.compile(rf"\b(?:loan|credit facility|financing) (?:from|with) {_ORG} and (?P<name>{_ORG})"), "Bank"),
+    (re.compile(rf"(?P<name>{_ORG})\s(?:pumped|poured)\b"), "InvestmentFirm"),
     (re.compile(rf"(?P<name>{_ORG})\s(?:has\s|had\s)?(?:secured|raised|closed|borrowed|took out|landed)\b"), "Company"),
     (re.compile(rf"(?:'s|’s)\s(?P<name>{_ORG})\s(?:data center|data centre|campus|supercomputer)\b"), "DataCenter"),
     (re.compile(rf"\b(?:co-)?founded (?:in \d{{4}} )?by (?P<name>{_NAME})"), "Person"),
@@ -258,8 +268,9 @@ def propose_new(text: str, known: list[Mention]) -> list[tuple[str, str, int, in
                 start = end - len(name)
                 if not name or name in _NOT_NAMES or (name.split()[0] in _NOT_NAMES and class_ != "MediaOrganization"):
                     continue
-                if any(k.start < end and start < k.end for k in known):
-                    continue
+                if any(k.start < end and start < k.end and not (start <= k.start and k.end <= end and (start, end) != (k.start, k.end))
+                       for k in known):
+                    continue  # a known name, or part of one; a longer name around a known one (ソラリス堺データセンター) is new
                 if any(o[2] < end and start < o[3] for o in out):
                     continue
                 out.append((name, class_, start, end))
@@ -288,8 +299,9 @@ def romanise(name: str) -> str:
 
 
 def slugify(name: str) -> str:
-    """A fact-file slug: lower-case ASCII words joined by hyphens."""
-    return "-".join(re.findall(r"[a-z0-9]+", name.lower()))
+    """A fact-file slug: lower-case ASCII words joined by hyphens (accents dropped: Société → societe)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", plain.lower()))
 
 
 def _loose(text: str) -> str:

@@ -21,14 +21,14 @@ from graph.extract.sentences import Sentence
 ORGS = ("Company", "InvestmentFirm", "Bank")
 
 FUNDING = re.compile(
-    r"調達|出資|投資を(?:行|実施)|融資|増資|資金を(?:提供|拠出)"
-    r"|\b(?:rais(?:e|ed|es|ing)|secur(?:ed|es|ing)|closed|funding|financing|invest(?:ed|s|ing|ment)?|lent|loan(?:ed|s)?|borrow(?:ed|ing)?|bonds?|notes|debt|credit facility)\b",
+    r"調達|出資|投資を(?:行|実施)|融資|増資|資金を(?:提供|拠出)|(?:社債|債券)[^。]{0,20}発行"
+    r"|\b(?:rais(?:e|ed|es|ing)|secur(?:ed|es|ing)|closed|funding|financing|invest(?:ed|s|ing|ment)?|pumped|poured|stake|lent|loan(?:ed|s)?|borrow(?:ed|ing)?|bonds?|notes|debt|credit facility)\b",
     re.IGNORECASE,
 )
 POINTS_BACK = re.compile(r"今回の.{0,12}(?:資金調達|投資|調達)|調達した資金|同ラウンド|^(?:資金|融資|同融資|調達資金)は|\bthe (?:round|raise|financing|deal|debt|loan|funding)\b|\bthe (?:money|funds|proceeds|cash)\b", re.IGNORECASE)
 ONGOING = re.compile(r"調達している|調達を目指|交渉|協議|検討|計画|is raising|is seeking|seeking to raise|in talks|in discussions|negotiat|plans to raise|aims to raise|would raise|is looking to", re.IGNORECASE)
-DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|受けた|した。|いたしました|しました|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased|took out|obtained|won)\b", re.IGNORECASE)
-FUTURE = re.compile(r"(?:受ける|行う|実施する|調達する|発行する|借り入れる)(?:と|予定|方針|計画)|\bwill (?:raise|receive|borrow|issue|sell|take out)\b")
+DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|受けた|した。|いたしました|しました|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased|took out|obtained|won|pumped|poured)\b", re.IGNORECASE)
+FUTURE = re.compile(r"(?:受ける|行う|実施する|調達する|発行する|借り入れる)(?:と|こと|予定|方針|計画)|\bwill (?:raise|receive|borrow|issue|sell|take out)\b")
 INSTRUMENTS = [
     (re.compile(r"担保付き?(?:債券|社債)|secured (?:bonds?|notes?)", re.IGNORECASE), "SecuredBond"),
     (re.compile(r"融資|ローン|借り?入れ?|\bloans?\b|credit facility|\blent\b|\bborrow", re.IGNORECASE), "Loan"),
@@ -40,26 +40,30 @@ MEDIA_SAYS_EN = r"\s(?:reported|said|wrote|reports)"
 
 
 def read_events(sentences: list[Sentence], found: Findings, gazetteer: Gazetteer, published: str | None,
-                published_month: str | None) -> None:
+                published_month: str | None, focus: str | None = None) -> None:
     """Assemble the events of the article from its sentences, then add what follows from them.
 
     ``published`` dates a GPU count the text gives no date or phase for (it held when the article
-    appeared); ``published_month`` dates a raise still under way.
+    appeared); ``published_month`` dates a raise still under way; ``focus`` is the company ``the company``
+    and ``同社`` point to.
     """
-    reader = _Reader(found, gazetteer, published, published_month)
+    reader = _Reader(found, gazetteer, published, published_month, focus)
     for s in sentences:
         reader.read(s)
     reader.finish()
 
 
 class _Reader:
-    def __init__(self, found: Findings, gazetteer: Gazetteer, published: str | None, published_month: str | None) -> None:
+    def __init__(self, found: Findings, gazetteer: Gazetteer, published: str | None, published_month: str | None,
+                 focus: str | None = None) -> None:
         self.found = found
+        self.focus = focus
         self.published = published
         self.gazetteer = gazetteer
         self.published_month = published_month
         self.current: Draft | None = None  # the round the article is about (its first)
-        self.last: Draft | None = None  # the event the previous sentence spoke of
+        self.last: Draft | None = None  # the event the previous sentences spoke of
+        self.last_age = 0  # sentences since it was last touched
         self.last_report = None
         self.last_datacenter: Mention | None = None
         self.constructions: dict[str, Draft] = {}
@@ -77,9 +81,11 @@ class _Reader:
         touched = self._construction(s) or touched
         touched = self._capacity(s) or touched
         touched = self._supply(s) or touched
-        if touched is None and self.last is not None and self.previous is not None and self.previous.paragraph == s.paragraph:
+        if touched is None and self.last is not None and self.previous is not None:
             self._continuation(s, self.last)
-        self.last = touched
+        # The event stays the topic for two more sentences that name no other (関係者が明らかにした。主幹事は…).
+        self.last_age = 0 if touched is not None else self.last_age + 1
+        self.last = touched or (self.last if self.last_age <= 2 else None)
         if s.of_class("DataCenter"):
             self.last_datacenter = s.of_class("DataCenter")[-1]
         self.previous = s
@@ -145,7 +151,7 @@ class _Reader:
     def _funding_roles(self, s: Sentence, draft: Draft) -> None:
         orgs = [o for o in s.of_class(*ORGS) if not _modifies_person(s, o)]
         raise_verb = r"(?:\s(?:has|have|had|is|was|will|would|also|has also))?\s(?:raised|raising|raise|secured|closed|seeking|sought|borrowed|sold|issued|received|landed|obtained|took out|is in talks|in talks|plans to raise|aims to raise)"
-        invest_verb = r"(?:,\s(?:which|who))?(?:\s(?:has|have|had|will|would|also|has also))?\s(?:invested|invests|investing|invest|put|lent|loaned|provided|committed|agreed to (?:invest|lend))"
+        invest_verb = r"(?:,\s(?:which|who))?(?:\s(?:has|have|had|will|would|also|has also))?\s(?:invested|invests|investing|invest|put|pumped|poured|lent|loaned|provided|committed|agreed to (?:invest|lend))"
         for o in orgs:
             if s.after(o, r"」?\s*(?:が|も|は)?\s*(?:が|の)?主導|」?\s*を(?:リード|主幹事)(?:投資家)?として") \
                     or re.match(r"\s(?:is expected to|will|would|is set to|agreed to|is to|is poised to)\slead\b", s.text[o.end:]) or s.before(o, r"led by (?:the\s)?|\bled by\s[^.;]*?(?:,\s|\sand\s)(?:the\s)?"):
@@ -153,7 +159,7 @@ class _Reader:
             elif s.after(o, r"」?\s*(?:を通じ|を通して|経由|が(?:主幹事|アレンジ))") or s.before(o, r"(?:arranged|underwritten) by (?:the\s)?|\bthrough (?:the\s)?(?:investment bank\s|bank\s)?|\bvia (?:the\s)?") \
                     or re.match(r"\s(?:arranged|is arranging|acted as (?:the\s)?arranger|led the (?:bond|debt|loan) sale)", s.text[o.end:]):
                 draft.add("arrangers", o.slug)
-            elif s.after(o, r"」?\s*(?:から|より)[^。、]{0,30}?(?:融資|借り?入)") or s.before(o, r"(?:loan|credit facility|financing|debt) from (?:the\s)?"):
+            elif s.after(o, r"」?\s*(?:から|より)[^。、]{0,30}?(?:融資|借り?入)") or s.before(o, r"(?:loan|credit facility|financing|debt) (?:from|with) (?:the\s)?"):
                 draft.add("investors", o.slug)
                 draft.add("instruments", "Loan")
             elif s.after(o, r"」?\s*(?:も|が)\s*(?:出資|投資)") and draft.fields.get("recipient") != o.slug:
@@ -174,9 +180,10 @@ class _Reader:
             for key in ("lead_investors", "investors", "arrangers"):
                 if b.slug in draft.fields.get(key, []) and a.slug not in _roles_of(draft) and a.slug != draft.fields.get("recipient"):
                     draft.add(key, a.slug)
-        if "recipient" not in draft.fields and self.current and re.search(
-                r"(?:^|,\s)(?:The|the) (?:company|startup|firm|group)\s(?:has\s|had\s|also\s)*(?:sold|raised|took|borrowed|issued|secured|closed|received|signed)\b|^同社", s.text):
-            draft.set("recipient", self.current.fields.get("recipient"))  # "The company also took out a loan"
+        anaphora = re.search(r"(?:^|,\s)(?:The|the)\s(?:[\w-]+\s)?(?:company|startup|firm|group)\s(?:has\s|had\s|also\s)*"
+                             r"(?:sold|raised|took|borrowed|issued|secured|closed|received|signed|agreed)\b|^同社|\b(?:into|in) the (?:company|startup|firm)\b", s.text)
+        if "recipient" not in draft.fields and anaphora:  # "The company also took out a loan", "… into the company"
+            draft.set("recipient", (self.current.fields.get("recipient") if self.current else None) or self.focus)
         if "recipient" not in draft.fields and re.search(r"調達|rais|secur|borrow", s.text):
             free = [o for o in orgs if o.slug not in _roles_of(draft)]
             if len(free) == 1:
@@ -262,7 +269,7 @@ class _Reader:
         if not builders:
             return None
         draft = Draft("Construction", s, 0.8, {"asset": dc.slug, "builders": [b.slug for b in builders], "status": "Completed"})
-        days = [c for c in s.counts if c.unit == "day"]
+        days = [c for c in s.counts if c.unit == "day" and not re.search(r"(?:under|less than|nearly|about|around|over|more than|約)\s*$", s.text[:c.start])]
         if days:
             draft.set("duration_days", days[0].value)
         if s.fact_dates():
@@ -276,11 +283,12 @@ class _Reader:
         counts = [c for c in s.counts if c.unit in ("item", "gpu", "chip")]
         if not gpu_words or not counts:
             return None
-        for m in re.finditer(r"\b(?:up|down) from (\d{1,3}(?:,\d{3})+|\d+)\b", s.text):  # "12,000 GPUs, up from 4,000"
+        for m in re.finditer(r"\b(?:up from|down from|reach|to)\s(\d{1,3}(?:,\d{3})+)\b(?!\s?(?:GPUs?|chips?|days?|%))", s.text):  # "12,000 GPUs, up from 4,000"
             if any(c.end <= m.start() and c.unit in ("gpu", "chip") for c in counts):
                 counts.append(Count(int(m.group(1).replace(",", "")), "gpu", m.start(1), m.end(1)))
         counts.sort(key=lambda c: c.start)
-        capacity_verb = re.search(r"搭載|稼働|導入|GPUの数|倍増|増強|\b(?:hous|hold|held|runs|ran|running|operates|equipped|expand|doubl|grew|grow|reach|packed|contain)\w*|\b(?:to|will|would) have\b", s.text)
+        capacity_verb = re.search(r"搭載|稼働|導入|GPUの数|倍増|増強|\b(?:hous|hold|held|runs|ran|running|operates|equipped|expand|doubl|grew|grow|reach|packed|contain)\w*"
+                                  r"|\b(?:to|will|would) have\b|\bcame online\b|\bwent live\b|\bswitched on\b", s.text)
         has_count = any(re.match(r"(?:\s(?:now|then|already|initially))?\s(?:has|had|have|with|runs|ran)\s", s.text[d.end:]) for d in s.of_class("DataCenter")) \
             or re.search(r"\b(?:the|its) (?:site|facility|center|centre|campus|cluster)(?:\snow)? (?:has|had|holds|held|houses|housed)\b", s.text)
         if not capacity_verb and not has_count:
@@ -313,7 +321,9 @@ class _Reader:
             if not dates:  # "will reach 150,000 GPUs this year": the date right after the count
                 dates = [d for d in s.fact_dates() if c.end <= d.start <= c.end + 40 and not re.search(r"[、,。]", s.text[c.end:d.start])]
                 dates = dates[:1]
-            if not dates and len(counts) == 1 and len(s.fact_dates()) == 1:
+            if not dates and re.search(r"現在|currently|\bnow\b", before):
+                draft.set("date", self.published)  # "現在は約3,000基": as of the article
+            if not dates and len(counts) == 1 and len(s.fact_dates()) == 1 and "date" not in draft.fields:
                 dates = s.fact_dates()  # one count, one date: "in the first quarter of 2024, the site had 25,000 GPUs"
             if dates and not later:
                 draft.set("date", dates[-1].value)
@@ -337,7 +347,9 @@ class _Reader:
                     or s.after(o, r"」?\s*(?:に|へ)[^。]{0,30}(?:供給|納入|出荷)") or s.after(o, r"」?\s*(?:は|が)[^。]{0,40}から"):
                 customer = customer or o
         product_maker = next((self._maker_of(h.slug) for h in s.of_class("HardwareProduct") if self._maker_of(h.slug)), None)
-        if supplier is None and customer is not None and product_maker and re.search(r"bought|buys|ordered|purchased|購入", s.text):
+        if customer is None and self.focus and not s.of_class("Company") and re.search(r"\bto (?:buy|purchase)\b", s.text):
+            customer = Mention(self.focus, "Company", 0, 0, "")  # "… and used part of it to buy 30,000 Nvidia GPUs"
+        if supplier is None and customer is not None and product_maker and re.search(r"bought|buys|\bbuy\b|ordered|purchased|購入", s.text):
             supplier = Mention(product_maker, "Company", 0, 0, "")  # "Acme bought 100,000 Nvidia GPUs": from their maker
         if supplier is None and re.search(r"\bthe (?:chipmaker|company|firm|group|supplier)(?:\s(?:has|had|will|would|also))?\s(?:supply|supplies|supplied|deliver\w*|ship\w*|sold|sell\w*)", s.text):
             supplier = next((o for o in s.of_class("Company") if o is not customer), None)  # "Nvidia CEO …, the chipmaker shipped"
@@ -358,7 +370,12 @@ class _Reader:
 
     def _continuation(self, s: Sentence, draft: Draft) -> None:
         """A sentence that goes on about the previous one's event (``…交渉が難航する可能性もある``)."""
-        if s.of_class(*ORGS) or draft.type != "FundingRound":
+        if draft.type != "FundingRound":
+            return
+        for o in s.of_class(*ORGS):  # 主幹事は野村證券が務める / "Morgan Stanley is arranging the sale"
+            if s.before(o, r"主幹事は\s*") or s.after(o, r"」?\s*(?:が|は)主幹事") or re.match(r"\s(?:is|will be|was) (?:arranging|the arranger|leading the (?:sale|offering))", s.text[o.end:]):
+                draft.add("arrangers", o.slug)
+        if s.of_class(*ORGS):
             return
         if re.search(r"融資|返済|債務|repay|debt|loan", s.text) and not draft.fields.get("instruments"):
             draft.add("instruments", "Debt")

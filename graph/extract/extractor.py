@@ -16,7 +16,7 @@ from graph.extract.findings import Findings
 from graph.extract.folding import fold
 from graph.extract.page import Block, read_page
 from graph.extract.relations import read_relations
-from graph.extract.sentences import analyse
+from graph.extract.sentences import analyse, focus_company
 from graph.facts import Entity, FuzzyDate
 
 MAX_CHARS = 1_000_000
@@ -90,8 +90,10 @@ def extract_article(
         media = [m for m in mentions if m.class_ == "MediaOrganization"]
         if media:
             found.report(media[0].slug, None, None, credit=True)
-    read_relations(sentences, found)
-    read_events(sentences, found, gazetteer, pub.text if pub else None, pub.text[:7] if pub and precision in ("day", "month") else None)
+    focus = focus_company(sentences)
+    read_relations(sentences, found, focus)
+    read_events(sentences, found, gazetteer, pub.text if pub else None,
+                pub.text[:7] if pub and precision in ("day", "month") else None, focus)
     publisher_slug = _publisher(publisher, gazetteer, folded.text, new_slugs)
     source = {
         "slug": facts_out.source_slug(publisher_slug, pub.text if pub else "undated", text),

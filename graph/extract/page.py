@@ -138,5 +138,5 @@ def _is_prose(line: str) -> bool:
     """A paragraph of the story: long enough and ending like a sentence."""
     japanese = bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", line))
     if japanese:
-        return len(line) >= 30 and line.rstrip("」』)")[-1:] in SENTENCE_END_JA
+        return len(line) >= 12 and line.rstrip("」』)")[-1:] in SENTENCE_END_JA
     return len(line) >= 60 and line.rstrip("\"'”’)")[-1:] in ".!?" and len(line.split()) >= 10

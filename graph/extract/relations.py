@@ -17,13 +17,13 @@ CEO_EN = r"(?:CEO|chief executive(?: officer)?)"
 HONORIFIC = r"(?:CEO|氏|会長|社長|最高経営責任者)?"
 
 
-def read_relations(sentences: list[Sentence], found: Findings) -> None:
-    """Apply every relation rule to every sentence."""
+def read_relations(sentences: list[Sentence], found: Findings, focus: str | None = None) -> None:
+    """Apply every relation rule to every sentence; ``focus`` is the company ``its`` and ``同社`` point to."""
     for s in sentences:
-        _roles(s, found)
-        _places(s, found)
-        _operators_and_developers(s, found)
-        _procurement(s, found)
+        _roles(s, found, focus)
+        _places(s, found, focus)
+        _operators_and_developers(s, found, focus)
+        _procurement(s, found, focus)
     _praise(sentences, found)
 
 
@@ -31,13 +31,19 @@ def _between(s: Sentence, a: Mention, b: Mention) -> str:
     return s.text[a.end:b.start] if a.end <= b.start else ""
 
 
-def _roles(s: Sentence, found: Findings) -> None:
+def _roles(s: Sentence, found: Findings, focus: str | None) -> None:
     people = s.of_class("Person")
     orgs = s.of_class(*ORGS)
     for p in people:
+        if focus and s.before(p, r"同社の") and s.after(p, CEO_JA):
+            found.relate(p.slug, "ceoOf", focus, s, 0.7)  # 同社の高橋誠社長
         for o in orgs:
             gap = _between(s, o, p)
             # ORGのPERSON CEO / ORG CEO PERSON / ORG's chief executive PERSON
+            role = re.fullmatch(rf"(?:'s|’s)?\s((?:co-)?founder|{CEO_EN})(?:\s(?:and|&)\s((?:co-)?founder|{CEO_EN}))?,?\s", gap)
+            if role:  # "Acme's founder and chief executive, Jo Doe"
+                for title in filter(None, role.groups()):
+                    found.relate(p.slug, "founderOf" if "founder" in title else "ceoOf", o.slug, s, 0.9)
             if (gap.strip() in ("の", "」の") and s.after(p, CEO_JA)) or re.fullmatch(rf"(?:'s)?\s{CEO_EN}\s", gap) \
                     or re.fullmatch(r"(?:株式会社)?\([^)]*(?:代表取締役(?:社長)?(?:CEO)?|CEO|社長)\s*[:：]\s*", gap):
                 found.relate(p.slug, "ceoOf", o.slug, s, 0.9)
@@ -67,8 +73,11 @@ def _roles(s: Sentence, found: Findings) -> None:
                 found.relate(p.slug, "associateOf", q.slug, s, 0.8)
 
 
-def _places(s: Sentence, found: Findings) -> None:
+def _places(s: Sentence, found: Findings, focus: str | None) -> None:
     places = s.of_class("Place")
+    for p in places:  # "The Paris-based company"
+        if focus and re.match(r"-based (?:company|startup|firm|group)\b", s.text[p.end:]) and not s.of_class("Company"):
+            found.relate(focus, "locatedIn", p.slug, s, 0.7)
     for a, b in zip(places, places[1:]):
         gap = _between(s, a, b)
         if gap == "":  # テネシー州メンフィス: the second is in the first
@@ -81,6 +90,10 @@ def _places(s: Sentence, found: Findings) -> None:
                 found.relate(o.slug, "locatedIn", p.slug, s, 0.8)
                 break
     for dc in s.of_class("DataCenter"):
+        named_as = [p for p in places if re.fullmatch(r"\s(?:campus|data center|data centre|site|facility),\s(?:known as|called|dubbed|named)\s", s.text[p.end:dc.start])]
+        if named_as:  # "its Lyon campus, known as Rhône"
+            found.relate(dc.slug, "locatedIn", named_as[0].slug, s, 0.8)
+            continue
         before = [p for p in places if p.end <= dc.start and re.search(r"^(?:において|に|で|の)[、,]?", s.text[p.end:])]
         after = [p for p in places if p.start >= dc.end and re.search(r"\b(?:in|near|at|outside)\s$", s.text[dc.end:p.start][-8:])]
         # the innermost place: the last of a run like テネシー州メンフィス, the first of "Memphis, Tennessee"
@@ -89,8 +102,14 @@ def _places(s: Sentence, found: Findings) -> None:
             found.relate(dc.slug, "locatedIn", place.slug, s, 0.8)
 
 
-def _operators_and_developers(s: Sentence, found: Findings) -> None:
+def _operators_and_developers(s: Sentence, found: Findings, focus: str | None) -> None:
+    if focus and re.match(r"Its\s", s.text) and not s.of_class(*ORGS):
+        for dc in s.of_class("DataCenter")[:1]:
+            found.relate(dc.slug, "operator", focus, s, 0.6)  # "Its Lyon campus, known as Rhône, …"
     for o in s.of_class(*ORGS):
+        if s.after(o, r"」?\s*(?:は|が)") and re.search(r"開設|運営|稼働させ", s.text):
+            for dc in [d for d in s.of_class("DataCenter") if d.start > o.end][:1]:
+                found.relate(dc.slug, "operator", o.slug, s, 0.7)  # ソラリスは…「…データセンター」を開設
         for a in s.of_class("DataCenter", "AIModel"):
             relation = "operator" if a.class_ == "DataCenter" else "developer"
             gap = _between(s, o, a)
@@ -101,9 +120,12 @@ def _operators_and_developers(s: Sentence, found: Findings) -> None:
                 found.relate(a.slug, relation, o.slug, s, 0.8)
 
 
-def _procurement(s: Sentence, found: Findings) -> None:
+def _procurement(s: Sentence, found: Findings, focus: str | None) -> None:
     if not re.search(r"購入|買い|調達して|buy|buying|bought|purchas|ordered|stockpil", s.text):
         return
+    if focus and not s.of_class("Company") and re.search(r"\bto (?:buy|purchase)\b", s.text):
+        for h in s.of_class("HardwareProduct")[:1]:
+            found.relate(focus, "procures", h.slug, s, 0.6)  # "… and used part of it to buy 30,000 Nvidia GPUs"
     for o in s.of_class(*ORGS):
         for h in s.of_class("HardwareProduct"):
             if o.end <= h.start and (s.after(o, r"」?\s*(?:が|は)") or re.match(r"\s(?:is\s|has\s|had\s)?(?:buying|bought|buys|purchas|ordered)", s.text[o.end:])):

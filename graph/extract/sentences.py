@@ -72,3 +72,16 @@ def analyse(page: Page, gazetteer: Gazetteer, published: dt.date | None, precisi
         s.dates = find_dates(s.text, published, precision)
         out.append(s)
     return out
+
+
+def focus_company(sentences: list[Sentence]) -> str | None:
+    """The company the article is about: the one named most often (the first on a tie).
+
+    ``The company``, ``its``, ``同社`` and the like point to it when no name is at hand.
+    """
+    counts: dict[str, int] = {}
+    for s in sentences:
+        for m in s.mentions:
+            if m.class_ == "Company":
+                counts[m.slug] = counts.get(m.slug, 0) + 1
+    return max(counts, key=lambda slug: counts[slug]) if counts else None  # dicts keep first-seen order on ties
