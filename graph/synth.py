@@ -339,9 +339,13 @@ class _Documents:
 
     def _FundingRound(self, e: str, when: dt.date) -> str:
         rng, world = self.rng, self.world
-        if rng.random() < 0.15:
+        kind = rng.random()
+        if kind < 0.12:
             recipient, name, _ = HYPERSCALERS[self.hyperscalers.draw(rng)]
             usd = _round_figure(rng.lognormvariate(22.5, 1.0))  # billions
+        elif kind < 0.16:
+            recipient, name = CHIPMAKERS[self.chipmakers.draw(rng)][:2]
+            usd = _round_figure(rng.lognormvariate(21.5, 1.0))
         else:
             recipient, name = world.startup(self.startups.draw(rng))
             usd = _round_figure(rng.lognormvariate(17.5, 1.6))  # millions to billions

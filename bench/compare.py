@@ -1,0 +1,383 @@
+"""The side-by-side benchmark: one synthetic graph, the same queries, four systems.
+
+    python -m bench --triples 1000000 --json bench-1m.json
+
+Systems: ``rdflib`` (an in-memory ``Dataset``, the baseline a Python user starts from),
+``pyoxigraph`` (the raw engine on disk, its limit), ``aikg-store`` (aikg's store interface,
+cards and networkx analysis) and ``aikg-http`` (a real ``aikg serve``: ``/sparql`` and the
+REST endpoints). Each in-process system runs in its own process, so its peak memory is its own.
+
+Operations: load; point lookup, 2-hop investors of a customer's suppliers, funding aggregate
+(SPARQL, the same text everywhere); entity card, neighbourhood and shortest path (aikg's own
+functions and endpoints; for rdflib and pyoxigraph one card query, a one-hop query and a
+breadth-first search over the library's triple lookups, as a user of the library would write
+them); for aikg also ingest of one fact file against a full rebuild; over HTTP the entity card
+at concurrency 1, 8 and 32.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import os
+import platform
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.synth import CHIPMAKERS, HYPERSCALERS, Sizes, World
+from ontology import AIK, ID, sparql_prologue
+
+SYSTEMS = ("rdflib", "pyoxigraph", "aikg-store", "aikg-http")
+QUERY_OPS = ("point lookup", "2-hop investors of suppliers", "funding aggregate")
+GRAPH_OPS = ("entity card", "entity card (biggest start-up)", "neighbourhood", "shortest path")
+OPS = QUERY_OPS + GRAPH_OPS
+BUDGET = {"seconds": 8.0}
+"""Seconds each operation is repeated for (at least three runs); ``--seconds`` sets it."""
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The entities the queries ask about, chosen from the synthetic world so every size has them."""
+
+    card: str
+    """A start-up from the middle of the pack (a few events): the card most requests ask for."""
+    big_card: str
+    """The start-up with the most rounds (hundreds of events at a million triples)."""
+    hub: str
+    path_from: str
+    path_to: str
+
+    @classmethod
+    def for_triples(cls, triples: int) -> "Targets":
+        sizes = Sizes.for_triples(triples)
+        world = World(sizes)
+        return cls(card=world.startup(sizes.startups // 20)[0], big_card=world.startup(0)[0], hub=HYPERSCALERS[0][0],
+                   path_from=world.investor(3)[0], path_to=CHIPMAKERS[2][0])
+
+    def queries(self) -> dict[str, str]:
+        p = sparql_prologue()
+
+        def card(slug: str) -> str:
+            # What a library user writes for a card: the entity, and everything said of the nodes that point at it.
+            return p + f"""SELECT ?g ?s ?p ?o WHERE {{
+                {{ GRAPH ?g {{ id:{slug} ?p ?o }} BIND(id:{slug} AS ?s) }}
+                UNION {{ GRAPH ?g {{ ?s ?role id:{slug} . ?s ?p ?o }} }} }}"""
+
+        return {
+            "point lookup": p + f"SELECT ?p ?o WHERE {{ id:{self.card} ?p ?o }}",
+            "2-hop investors of suppliers": p + f"""SELECT DISTINCT ?investor WHERE {{
+                ?deal aik:customer id:{self.hub} ; aik:supplier ?supplier .
+                ?round aik:recipient ?supplier ; aik:investor ?investor }}""",
+            "funding aggregate": p + """SELECT ?recipient (SUM(?usd) AS ?total) (COUNT(?round) AS ?rounds) WHERE {
+                ?round a aik:FundingRound ; aik:recipient ?recipient ; aik:amountUSD ?usd }
+                GROUP BY ?recipient ORDER BY DESC(?total) LIMIT 20""",
+            "entity card": card(self.card),
+            "entity card (biggest start-up)": card(self.big_card),
+            "neighbourhood": p + f"""SELECT DISTINCT ?n WHERE {{
+                {{ id:{self.card} ?p ?n }} UNION {{ ?n ?p id:{self.card} }} FILTER(STRSTARTS(STR(?n), STR(id:))) }}""",
+        }
+
+
+def timed(fn: Callable[[], Any], budget: float | None = None, least: int = 3, most: int = 50) -> dict[str, float]:
+    """Run ``fn`` repeatedly (at least ``least`` times, at most ``most``, stopping once ``budget`` seconds pass): median, p99."""
+    budget = BUDGET["seconds"] if budget is None else min(budget, BUDGET["seconds"])
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < least or (len(times) < most and time.perf_counter() - started < budget):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return summary(times)
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    median = statistics.median(ordered)
+    return {"median_ms": round(median * 1000, 3), "p99_ms": round(p99 * 1000, 3),
+            "per_s": round(1 / median, 1) if median else 0.0, "runs": len(times)}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def row(system: str, op: str, **values: Any) -> dict[str, Any]:
+    return {"system": system, "op": op, "median_ms": None, "p99_ms": None, "per_s": None, "peak_rss_mb": None, **values}
+
+
+# -- the systems (each runs in a child process) --------------------------------------------------
+
+def run_rdflib(nquads: str, triples: int, budget: float) -> list[dict[str, Any]]:
+    import rdflib
+
+    BUDGET["seconds"] = budget
+    targets = Targets.for_triples(triples)
+    started = time.perf_counter()
+    data = rdflib.Dataset(default_union=True)
+    data.parse(nquads, format="nquads")
+    seconds = time.perf_counter() - started
+    rows = [row("rdflib", "load", median_ms=round(seconds * 1000, 1), per_s=round(triples / seconds))]
+    queries = targets.queries()
+    for op in OPS[:-1]:
+        rows.append(row("rdflib", op, **timed(lambda q=queries[op]: list(data.query(q)), budget=5, least=2, most=20)))
+    ids = str(ID)
+
+    def neighbours(node: str) -> set[str]:
+        n = rdflib.URIRef(node)
+        near = {str(o) for _, _, o in data.triples((n, None, None)) if isinstance(o, rdflib.URIRef)}
+        near |= {str(s) for s, _, _ in data.triples((None, None, n))}
+        return {x for x in near if x.startswith(ids) and "#" not in x}
+
+    rows.append(row("rdflib", "shortest path", **timed(lambda: bfs(neighbours, ids + targets.path_from, ids + targets.path_to), budget=5, least=2, most=20)))
+    return _with_memory(rows)
+
+
+def run_pyoxigraph(nquads: str, triples: int, folder: str, budget: float) -> list[dict[str, Any]]:
+    import pyoxigraph as ox
+
+    BUDGET["seconds"] = budget
+    targets = Targets.for_triples(triples)
+    started = time.perf_counter()
+    store = ox.Store(str(Path(folder) / "raw"))
+    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    seconds = time.perf_counter() - started
+    rows = [row("pyoxigraph", "load", median_ms=round(seconds * 1000, 1), per_s=round(triples / seconds))]
+    queries = targets.queries()
+    for op in OPS[:-1]:
+        rows.append(row("pyoxigraph", op, **timed(lambda q=queries[op]: list(store.query(q, use_default_graph_as_union=True)))))
+    ids = str(ID)
+
+    def neighbours(node: str) -> set[str]:
+        n = ox.NamedNode(node)
+        near = {q.object.value for q in store.quads_for_pattern(n, None, None) if isinstance(q.object, ox.NamedNode)}
+        near |= {q.subject.value for q in store.quads_for_pattern(None, None, n) if isinstance(q.subject, ox.NamedNode)}
+        return {x for x in near if x.startswith(ids) and "#" not in x}
+
+    rows.append(row("pyoxigraph", "shortest path", **timed(lambda: bfs(neighbours, ids + targets.path_from, ids + targets.path_to))))
+    return _with_memory(rows)
+
+
+def run_aikg_store(nquads: str, triples: int, folder: str, fact_file: str, budget: float) -> list[dict[str, Any]]:
+    from graph import analysis
+    from graph.bulk_load import load_files
+    from graph.cards import entity_card
+    from graph.ingest import ingest
+    from graph.store import open_store
+
+    BUDGET["seconds"] = budget
+    targets = Targets.for_triples(triples)
+    location = Path(folder) / "store"
+    started = time.perf_counter()
+    report = load_files([nquads], store=location, replace=True)
+    seconds = time.perf_counter() - started
+    rows = [
+        row("aikg-store", "load", median_ms=round(seconds * 1000, 1), per_s=round(triples / seconds),
+            note=f"parse and store {report.load_seconds:.1f} s ({triples / report.load_seconds:,.0f}/s), derive {report.derive_seconds:.1f} s"),
+    ]
+    store = open_store(location)
+    queries = targets.queries()
+    for op in QUERY_OPS:
+        rows.append(row("aikg-store", op, **timed(lambda q=queries[op]: store.select(q))))
+    rows.append(row("aikg-store", "entity card", **timed(lambda: entity_card(store, targets.card))))
+    rows.append(row("aikg-store", "entity card (biggest start-up)", **timed(lambda: entity_card(store, targets.big_card)),
+                    note=f"{len(entity_card(store, targets.big_card)['events']):,} events"))
+    t = time.perf_counter()
+    projection = analysis.project(store)
+    rows.append(row("aikg-store", "projection", median_ms=round((time.perf_counter() - t) * 1000, 1),
+                    note=f"{projection.number_of_nodes():,} nodes, {projection.number_of_edges():,} edges"))
+    rows.append(row("aikg-store", "neighbourhood", **timed(lambda: analysis.neighbourhood(projection, targets.card, 1).number_of_nodes())))
+    rows.append(row("aikg-store", "shortest path", **timed(lambda: analysis.shortest_paths(projection, targets.path_from, targets.path_to))))
+    ingested = ingest(store, fact_file)
+    t = time.perf_counter()
+    analysis.project(store)
+    refresh = time.perf_counter() - t
+    rows.append(row("aikg-store", "ingest one fact file", median_ms=round(ingested.seconds * 1000, 1),
+                    note=f"{ingested.quads} quads + {ingested.derived_added} derived; a full rebuild (load) took {seconds:.1f} s, "
+                         f"{seconds / ingested.seconds:,.0f}x longer; networkx projection rebuilt after it in {refresh:.1f} s"))
+    store.close()
+    return _with_memory(rows)
+
+
+def bfs(neighbours: Callable[[str], set[str]], start: str, goal: str, max_hops: int = 6) -> int | None:
+    """Hops on a shortest undirected path (breadth-first from both ends), or None beyond ``max_hops``."""
+    if start == goal:
+        return 0
+    seen_a, seen_b = {start: 0}, {goal: 0}
+    front_a, front_b = [start], [goal]
+    while front_a and front_b and seen_a[front_a[0]] + seen_b[front_b[0]] < max_hops:
+        grow_a = len(front_a) <= len(front_b)
+        front, seen, other = (front_a, seen_a, seen_b) if grow_a else (front_b, seen_b, seen_a)
+        nxt = []
+        for node in front:
+            for n in neighbours(node):
+                if n in other:
+                    return seen[node] + 1 + other[n]
+                if n not in seen:
+                    seen[n] = seen[node] + 1
+                    nxt.append(n)
+        if grow_a:
+            front_a = nxt
+        else:
+            front_b = nxt
+    return None
+
+
+def _with_memory(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    peak = peak_rss_mb()
+    for r in rows:
+        r["peak_rss_mb"] = peak
+    return rows
+
+
+# -- aikg over HTTP ----------------------------------------------------------------------------------
+
+def run_http(store: Path, triples: int, port: int, budget: float) -> list[dict[str, Any]]:
+    import httpx
+
+    from bench.load import serve, server_rss_mb
+
+    BUDGET["seconds"] = budget
+    targets = Targets.for_triples(triples)
+    os.environ["AIKG_MAX_PER_CLIENT"] = "0"  # one benchmark client drives all 32 connections
+    os.environ.setdefault("AIKG_DEADLINE", "120")
+    process = serve(store, port)
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        queries = targets.queries()
+        requests = {op: ("/sparql", {"query": queries[op]}) for op in QUERY_OPS}
+        requests["entity card"] = (f"/entities/{targets.card}", {})
+        requests["entity card (biggest start-up)"] = (f"/entities/{targets.big_card}", {})
+        requests["neighbourhood"] = (f"/entities/{targets.card}/neighbors", {"depth": "1"})
+        requests["shortest path"] = ("/paths", {"from": targets.path_from, "to": targets.path_to})
+        with httpx.Client(base_url=base, timeout=300) as client:
+            for path, params in requests.values():  # warm both workers' caches (labels, projection) first
+                for _ in range(2):
+                    client.get(path, params=params).raise_for_status()
+            for op, (path, params) in requests.items():
+                rows.append(row("aikg-http", op, **timed(lambda p=path, q=params: client.get(p, params=q).raise_for_status())))
+        for concurrency in (1, 8, 32):
+            rows.append(row("aikg-http", f"entity card @ concurrency {concurrency}",
+                            **asyncio.run(_drive(base, f"/entities/{targets.card}", concurrency, seconds=min(6.0, budget)))))
+        rss = server_rss_mb(process.pid)
+        for r in rows:
+            r["peak_rss_mb"] = rss
+    finally:
+        process.terminate()
+        process.wait(30)
+    return rows
+
+
+async def _drive(base: str, path: str, concurrency: int, seconds: float) -> dict[str, float]:
+    """``concurrency`` clients asking for ``path`` back to back for ``seconds``: latency and answers a second."""
+    import httpx
+
+    latencies: list[float] = []
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=httpx.Limits(max_connections=concurrency)) as client:
+        stop = time.perf_counter() + seconds
+
+        async def one() -> None:
+            while time.perf_counter() < stop:
+                t = time.perf_counter()
+                (await client.get(path)).raise_for_status()
+                latencies.append(time.perf_counter() - t)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(one() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - began
+    result = summary(latencies)
+    result["per_s"] = round(len(latencies) / elapsed, 1)
+    return result
+
+
+# -- the run ---------------------------------------------------------------------------------------
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import psutil
+    import pyoxigraph
+    import rdflib
+
+    cpu = platform.processor() or ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "os": platform.platform(), "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__}
+
+
+def write_fact_file(path: Path, triples: int) -> None:
+    """A small fact file about entities of the synthetic world: one source, a new company, a funding round and a supply deal."""
+    world = World(Sizes.for_triples(triples))
+    path.write_text(f"""source:
+  slug: bench-ingest-report
+  headline: "A new GPU cloud raises money and buys accelerators"
+  publisher: {world.media(0)[0]}
+  language: en
+  published: 2026-01-15
+entities:
+  - {{slug: bench-new-gpu-cloud, class: Company, name: {{en: Bench New GPU Cloud}}}}
+relations:
+  - {{subject: {world.person(0)[0]}, predicate: ceoOf, object: bench-new-gpu-cloud}}
+events:
+  - id: bench-new-gpu-cloud-series-a
+    type: FundingRound
+    recipient: bench-new-gpu-cloud
+    lead_investors: [{world.investor(0)[0]}]
+    investors: [{world.investor(1)[0]}, {HYPERSCALERS[0][0]}]
+    amounts: [{{value: 250000000, currency: EUR}}, {{value: 271000000, currency: USD}}]
+    amount_usd: 271000000
+    instruments: [Equity]
+    status: Completed
+    date: 2026-01
+  - id: bench-new-gpu-cloud-accelerators
+    type: SupplyDeal
+    suppliers: [{CHIPMAKERS[0][0]}]
+    customers: [bench-new-gpu-cloud]
+    product: {CHIPMAKERS[0][3][0].lower()}
+    quantity: 8192
+    status: InNegotiation
+    date: 2026-01
+""", encoding="utf-8")
+
+
+def run(triples: int, seed: int = 0, skip_rdflib_above: int = 2_000_000, port: int = 8781, seconds: float = 8.0,
+        log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Make the graph, run every system on it, and return the JSON document."""
+    from graph.synth import write_nquads
+
+    ctx = mp.get_context("spawn")
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="aikg-bench-") as folder:
+        nquads = str(Path(folder) / "synthetic.nq")
+        started = time.perf_counter()
+        with open(nquads, "w", encoding="utf-8") as handle:
+            count = write_nquads(handle, triples, seed)
+        log(f"synthetic graph: {count:,} triples in {time.perf_counter() - started:.1f} s")
+        fact_file = Path(folder) / "ingest.yaml"
+        write_fact_file(fact_file, triples)
+        jobs: list[tuple[str, Callable[..., list[dict[str, Any]]], tuple]] = []
+        if count <= skip_rdflib_above:
+            jobs.append(("rdflib", run_rdflib, (nquads, count, seconds)))
+        jobs += [("pyoxigraph", run_pyoxigraph, (nquads, count, folder, seconds)),
+                 ("aikg-store", run_aikg_store, (nquads, count, folder, str(fact_file), seconds))]
+        for name, fn, args in jobs:
+            log(f"{name} ...")
+            with ctx.Pool(1) as pool:
+                results += pool.apply(fn, args)
+        if count > skip_rdflib_above:
+            results.append(row("rdflib", "load", note=f"skipped: more than {skip_rdflib_above:,} triples (--skip-rdflib-above)"))
+        log("aikg-http ...")
+        results += run_http(Path(folder) / "store", count, port, seconds)
+    return {"triples": count, "seed": seed, "machine": machine(), "results": results}
