@@ -187,7 +187,7 @@ JA_CUES = [
     (re.compile(r"(?P<name>[A-Z][A-Za-z0-9&.]*(?:\s[A-Z][A-Za-z0-9&.]*){0,3})\s*(?:社|CEO)"), "Company"),
     (re.compile(f"(?:米|英|独|仏|中国|韓国|台湾)(?P<name>[{KATAKANA}]{{3,}}|[A-Z][A-Za-z0-9]+)(?=は|が|の|、|も|と|に)"), "Company"),
     (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:通信|新聞)?)(?:によると|によれば|が報じ|は報じ)"), "MediaOrganization"),
-    (re.compile(r"(?:の|、)(?P<name>[\u4e00-\u9fff]{2,5})(?:CEO|社長|会長|最高経営責任者)"), "Person"),
+    (re.compile(r"(?:の|、)(?P<name>[\u4e00-\u9fff]{2,5}?)(?<!副)(?:CEO|社長|会長|最高経営責任者)"), "Person"),
     (re.compile(r"(?<![\u4e00-\u9fff])(?P<name>[\u4e00-\u9fff]{1,4}[市県])(?=に|で|の)"), "Place"),
     (re.compile(r"株式会社(?P<name>[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]{2,20}?)(?=\(|は|が|の|、)"), "Company"),
     (re.compile(r"(?P<name>[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9]{2,20}?)株式会社"), "Company"),
@@ -195,7 +195,8 @@ JA_CUES = [
     (re.compile(f"(?P<name>[{KATAKANA}]{{2,}}(?:グループ|キャピタル|パートナーズ|ベンチャーズ|ファンド|インベストメント))"), "InvestmentFirm"),
     (re.compile(r"(?:手がける|運営する|展開する|開発する|手掛ける)\s*「(?P<name>[^」]{2,30})」"), "Company"),
     (re.compile(r"(?P<name>(?:(?![はがをにのでともへ])[\u3040-\u30ff\u4e00-\u9fff]){2,8}(?:銀行|証券|證券))(?=から|が|は|の|と|、|や)"), "Bank"),
-    (re.compile(f"(?:事業者|企業|会社|大手|新興|スタートアップ)の(?P<name>[{KATAKANA}]{{2,}}|[A-Z][A-Za-z0-9]+)(?=が|は|、)"), "Company"),
+    (re.compile(f"(?:事業者|企業|会社|大手|新興|スタートアップ)の(?P<name>[{KATAKANA}]{{2,}}|[A-Z][A-Za-z0-9]+|[\u4e00-\u9fff]{{2,6}})(?=が|は|、)"), "Company"),
+    (re.compile(r"「(?P<name>[^」]{1,30})」を(?:建設|開設|構築)"), "DataCenter"),
     (re.compile(r"「(?P<name>[^」]{1,30}データセンター)」"), "DataCenter"),
 ]
 _UPPER = "A-ZÀ-ÖØ-Þ"  # capitals, with the accented ones of European names (Société Générale, Rhône)
@@ -228,6 +229,7 @@ EN_CUES = [
     (re.compile(rf"\b(?:loan|credit facility|financing) (?:from|with) (?P<name>{_ORG})"), "Bank"),
     (re.compile(rf"\b(?:loan|credit facility|financing) (?:from|with) {_ORG} and (?P<name>{_ORG})"), "Bank"),
     (re.compile(rf"(?P<name>{_ORG})\s(?:pumped|poured)\b"), "InvestmentFirm"),
+    (re.compile(rf"(?P<name>{_ORG}),\sthe\s(?:[\w-]+\s){{0,2}}(?:lender|bank)\b"), "Bank"),
     (re.compile(rf"(?P<name>{_ORG})\s(?:has\s|had\s)?(?:secured|raised|closed|borrowed|took out|landed)\b"), "Company"),
     (re.compile(rf"(?:'s|’s)\s(?P<name>{_ORG})\s(?:data center|data centre|campus|supercomputer)\b"), "DataCenter"),
     (re.compile(rf"\b(?:co-)?founded (?:in \d{{4}} )?by (?P<name>{_NAME})"), "Person"),

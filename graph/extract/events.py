@@ -25,10 +25,10 @@ FUNDING = re.compile(
     r"|\b(?:rais(?:e|ed|es|ing)|secur(?:ed|es|ing)|closed|funding|financing|invest(?:ed|s|ing|ment)?|pumped|poured|stake|lent|loan(?:ed|s)?|borrow(?:ed|ing)?|bonds?|notes|debt|credit facility)\b",
     re.IGNORECASE,
 )
-POINTS_BACK = re.compile(r"今回の.{0,12}(?:資金調達|投資|調達)|調達した資金|同ラウンド|^(?:資金|融資|同融資|調達資金)は|\bthe (?:round|raise|financing|deal|debt|loan|funding)\b|\bthe (?:money|funds|proceeds|cash)\b", re.IGNORECASE)
+POINTS_BACK = re.compile(r"今回の.{0,12}(?:資金調達|投資|調達|資金)|調達した資金|同ラウンド|^(?:資金|融資|同融資|調達資金)は|\bthe (?:round|raise|financing|deal|debt|loan|funding)\b|\bthe (?:money|funds|proceeds|cash)\b", re.IGNORECASE)
 ONGOING = re.compile(r"調達している|調達を目指|交渉|協議|検討|計画|is raising|is seeking|seeking to raise|in talks|in discussions|negotiat|plans to raise|aims to raise|would raise|is looking to", re.IGNORECASE)
 DONE = re.compile(r"すでに|既に|完了|行った|実施した|調達した|受けた|した。|いたしました|しました|\b(?:raised|has raised|closed|secured|completed|invested|has invested|lent|borrowed|sold|issued|received|signed|agreed|shipped|delivered|supplied|bought|purchased|took out|obtained|won|pumped|poured)\b", re.IGNORECASE)
-FUTURE = re.compile(r"(?:受ける|行う|実施する|調達する|発行する|借り入れる)(?:と|こと|予定|方針|計画)|\bwill (?:raise|receive|borrow|issue|sell|take out)\b")
+FUTURE = re.compile(r"(?:受ける|行う|実施する|調達する|発行する|借り入れる|出資する|投資する|融資する)(?:と|こと|予定|方針|計画)|\bwill (?:raise|receive|borrow|issue|sell|take out)\b")
 INSTRUMENTS = [
     (re.compile(r"担保付き?(?:債券|社債)|secured (?:bonds?|notes?)", re.IGNORECASE), "SecuredBond"),
     (re.compile(r"融資|ローン|借り?入れ?|\bloans?\b|credit facility|\blent\b|\bborrow", re.IGNORECASE), "Loan"),
@@ -86,6 +86,10 @@ class _Reader:
         # The event stays the topic for two more sentences that name no other (関係者が明らかにした。主幹事は…).
         self.last_age = 0 if touched is not None else self.last_age + 1
         self.last = touched or (self.last if self.last_age <= 2 else None)
+        for dc in s.of_class("DataCenter"):  # "NL-2は2027年に完成予定", "due to be completed in 2027": when a build ends
+            built = self.constructions.get(dc.slug)
+            if built and "date" not in built.fields and s.fact_dates() and re.search(r"完成|竣工|開業|completed|finished|open", s.text):
+                built.fields["date"] = s.fact_dates()[0].value
         if s.of_class("DataCenter"):
             self.last_datacenter = s.of_class("DataCenter")[-1]
         self.previous = s
@@ -159,7 +163,7 @@ class _Reader:
             elif s.after(o, r"」?\s*(?:を通じ|を通して|経由|が(?:主幹事|アレンジ))") or s.before(o, r"(?:arranged|underwritten) by (?:the\s)?|\bthrough (?:the\s)?(?:investment bank\s|bank\s)?|\bvia (?:the\s)?") \
                     or re.match(r"\s(?:arranged|is arranging|acted as (?:the\s)?arranger|led the (?:bond|debt|loan) sale)", s.text[o.end:]):
                 draft.add("arrangers", o.slug)
-            elif s.after(o, r"」?\s*(?:から|より)[^。、]{0,30}?(?:融資|借り?入)") or s.before(o, r"(?:loan|credit facility|financing|debt) (?:from|with) (?:the\s)?"):
+            elif s.after(o, r"」?\s*(?:から|より)[^。、]{0,30}?(?:融資|借り?入)") or s.before(o, r"(?:loan|credit facility|financing|debt) (?:from|with) (?:the\s)?|\bborrow(?:ed|s|ing)?\b[^.;]{0,50}?\bfrom (?:the\s)?"):
                 draft.add("investors", o.slug)
                 draft.add("instruments", "Loan")
             elif s.after(o, r"」?\s*(?:も|が)\s*(?:出資|投資)") and draft.fields.get("recipient") != o.slug:
@@ -205,7 +209,7 @@ class _Reader:
             draft.set("status", "Completed")
 
     def _purpose(self, s: Sentence, draft: Draft) -> None:
-        if not re.search(r"目的|ため|投入|充て|充当|使途|to (?:build|fund|buy|pay|finance|expand)|for (?:the\s)?(?:construction|building|purchase)|will (?:go|be used)|spend|(?:use|used) the|\b(?:will|would) (?:fund|finance|pay for|go (?:to|toward))\b", s.text):
+        if not re.search(r"目的|ため|投入|充て|充当|使途|資金で|to (?:build|fund|buy|pay|finance|expand)|for (?:the\s)?(?:construction|building|purchase)|will (?:go|be used)|spend|(?:use|used) the|\b(?:will|would) (?:fund|finance|pay for|go (?:to|toward))\b", s.text):
             return
         en: list[str] = []
         ja: list[str] = []
@@ -253,7 +257,8 @@ class _Reader:
         return draft
 
     def _construction(self, s: Sentence) -> Draft | None:
-        if not re.search(r"建設した|構築した|完成させた|建設され|\b(?:built|constructed|completed|stood up|erected)\b", s.text):
+        planned = re.search(r"「[^」]+」を(?:建設|構築)する|を建設中|\b(?:will build|is building|plans to build)\b", s.text)
+        if not planned and not re.search(r"建設した|構築した|完成させた|建設され|\b(?:built|constructed|completed|stood up|erected)\b", s.text):
             return None
         dcs = s.of_class("DataCenter")
         if not dcs:
@@ -268,7 +273,8 @@ class _Reader:
                 builders = [Mention(operator, self.gazetteer.entities[operator].class_, dc.start, dc.end, dc.surface)]
         if not builders:
             return None
-        draft = Draft("Construction", s, 0.8, {"asset": dc.slug, "builders": [b.slug for b in builders], "status": "Completed"})
+        draft = Draft("Construction", s, 0.8 if not planned else 0.7,
+                      {"asset": dc.slug, "builders": [b.slug for b in builders], "status": "Reported" if planned else "Completed"})
         days = [c for c in s.counts if c.unit == "day" and not re.search(r"(?:under|less than|nearly|about|around|over|more than|約)\s*$", s.text[:c.start])]
         if days:
             draft.set("duration_days", days[0].value)
@@ -305,6 +311,7 @@ class _Reader:
             before = s.text[window:c.start]
             previous_end = c.end
             draft = Draft("CapacityObservation", s, 0.8, {"asset": dc.slug, "gpu_count": c.value})
+            draft.capability = bool(re.search(r"できる|可能|最大|\bup to\b|\bcan (?:hold|house|run)\b|\bcapable of\b", s.text))
             draft.set("product", product)
             dates = [d for d in s.fact_dates() if window <= d.start and d.end <= c.start]
             later = re.search(r"(\d+)\s*日後|(\d+)\s*days? later", before)
@@ -338,24 +345,26 @@ class _Reader:
             return None
         counts = [c for c in s.counts if c.unit in ("item", "gpu", "chip")]
         orgs = [o for o in s.of_class(*ORGS) if not _modifies_person(s, o)]
-        supplier = customer = None
+        buy = r"(?:bought|buys|ordered|orders|purchased|purchases|(?:will|agreed to|plans to|is to|has agreed to|would) (?:buy|purchase|order))"
+        supplier: str | None = None
+        customer: str | None = None
         for o in orgs:
             if re.match(r"(?:\s(?:has|had|will|would|also|agreed to|is to))?\s(?:supply|supplies|supplied|deliver|delivers|delivered|ship|ships|shipped|sell|sells|sold)", s.text[o.end:]) \
                     or s.before(o, r"\bfrom (?:the\s)?(?:chipmaker\s)?") or s.after(o, r"」?\s*(?:が|は)[^。]{0,40}(?:を|に)[^。]{0,30}(?:供給|納入|出荷)") or s.after(o, r"」?\s*から[^。]{0,30}(?:購入|調達)"):
-                supplier = supplier or o
-            elif s.before(o, r"\bto (?:the\s)?") or re.match(r"(?:\s(?:has|had|will|would|also))?\s(?:bought|buys|ordered|orders|purchased|purchases|will buy)", s.text[o.end:]) \
+                supplier = supplier or o.slug
+            elif s.before(o, r"\bto (?:the\s)?") or re.match(rf"(?:,\s[^,;]{{1,60}},)?(?:\s(?:has|had|will|would|also))?\s{buy}", s.text[o.end:]) \
                     or s.after(o, r"」?\s*(?:に|へ)[^。]{0,30}(?:供給|納入|出荷)") or s.after(o, r"」?\s*(?:は|が)[^。]{0,40}から"):
-                customer = customer or o
+                customer = customer or o.slug
         product_maker = next((self._maker_of(h.slug) for h in s.of_class("HardwareProduct") if self._maker_of(h.slug)), None)
         if customer is None and self.focus and not s.of_class("Company") and re.search(r"\bto (?:buy|purchase)\b", s.text):
-            customer = Mention(self.focus, "Company", 0, 0, "")  # "… and used part of it to buy 30,000 Nvidia GPUs"
+            customer = self.focus  # "… and used part of it to buy 30,000 Nvidia GPUs"
         if supplier is None and customer is not None and product_maker and re.search(r"bought|buys|\bbuy\b|ordered|purchased|購入", s.text):
-            supplier = Mention(product_maker, "Company", 0, 0, "")  # "Acme bought 100,000 Nvidia GPUs": from their maker
+            supplier = product_maker  # "Acme bought 100,000 Nvidia GPUs": from their maker
         if supplier is None and re.search(r"\bthe (?:chipmaker|company|firm|group|supplier)(?:\s(?:has|had|will|would|also))?\s(?:supply|supplies|supplied|deliver\w*|ship\w*|sold|sell\w*)", s.text):
-            supplier = next((o for o in s.of_class("Company") if o is not customer), None)  # "Nvidia CEO …, the chipmaker shipped"
-        if not supplier or not customer or supplier.slug == customer.slug:
+            supplier = next((o.slug for o in s.of_class("Company") if o.slug != customer), None)  # "Nvidia CEO …, the chipmaker shipped"
+        if not supplier or not customer or supplier == customer:
             return None
-        draft = Draft("SupplyDeal", s, 0.8, {"suppliers": [supplier.slug], "customers": [customer.slug]})
+        draft = Draft("SupplyDeal", s, 0.8, {"suppliers": [supplier], "customers": [customer]})
         product = next((h.slug for h in s.of_class("HardwareProduct")), None)
         draft.set("product", product)
         if counts:
@@ -364,6 +373,8 @@ class _Reader:
             draft.add("for_assets", dc.slug)
         if s.fact_dates():
             draft.set("date", s.fact_dates()[0].value)
+        elif s.report_dates() and not s.of_class("MediaOrganization"):
+            draft.set("date", s.report_dates()[0].value)  # "Acme has agreed to buy …, the company said on Tuesday"
         draft.fields["status"] = "InNegotiation" if ONGOING.search(s.text) else "Completed" if DONE.search(s.text) else "Reported"
         self.found.events.append(draft)
         return draft
@@ -416,7 +427,7 @@ class _Reader:
         """GPUs of a maker counted in a data center: the maker supplied them to its operator."""
         by_asset: dict[tuple[str, str], list[Draft]] = {}
         for e in events:
-            if e.type == "CapacityObservation" and e.fields.get("product"):
+            if e.type == "CapacityObservation" and e.fields.get("product") and not e.capability:  # room for GPUs is not a delivery
                 by_asset.setdefault((e.fields["asset"], e.fields["product"]), []).append(e)
         for (asset, product), seen in by_asset.items():
             maker = self._maker_of(product)

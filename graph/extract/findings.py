@@ -41,6 +41,7 @@ class Draft:
     sentence: Sentence
     confidence: float
     fields: dict = field(default_factory=dict)
+    capability: bool = False  # a count of GPUs a site can hold, not of GPUs it has
 
     @property
     def usd(self) -> Decimal | None:

@@ -21,7 +21,8 @@ _EN_SCALES = {
 _JA_CURRENCIES = {"米ドル": "USD", "ドル": "USD", "円": "JPY", "ユーロ": "EUR", "ウォン": "KRW", "元": "CNY"}
 _EN_SYMBOLS = {"$": "USD", "US$": "USD", "USD": "USD", "¥": "JPY", "JPY": "JPY", "€": "EUR", "EUR": "EUR",
                "£": "GBP", "GBP": "GBP"}
-_EN_WORD_CURRENCIES = {"dollars": "USD", "dollar": "USD", "yen": "JPY", "euros": "EUR", "euro": "EUR", "pounds": "GBP"}
+_EN_WORD_CURRENCIES = {"dollars": "USD", "dollar": "USD", "yen": "JPY", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+                       "won": "KRW", "yuan": "CNY", "rupees": "INR"}
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _JA_AMOUNT = rf"(?:{_NUM}\s*[兆億万])+(?:{_NUM})?|{_NUM}"
@@ -32,7 +33,7 @@ EN_MONEY = re.compile(
     re.IGNORECASE,
 )
 EN_WORD_MONEY = re.compile(
-    rf"\b(?P<num>{_NUM})\s?(?P<scale>trillion|billion|million)?\s(?P<cur>dollars?|yen|euros?|pounds)\b", re.IGNORECASE
+    rf"\b(?P<num>{_NUM})\s?(?P<scale>trillion|billion|million)?\s(?P<cur>dollars?|yen|euros?|pounds|won|yuan|rupees)\b", re.IGNORECASE
 )
 # Counts of things: GPUs, chips, servers, days. Japanese counters: 個 台 基 枚; 日 only as a duration.
 JA_COUNT = re.compile(rf"(?P<num>{_JA_AMOUNT})\s*(?P<unit>個|台|基|枚|日(?=間|で|後|以内|足らず|余り))")

@@ -60,6 +60,8 @@ def _roles(s: Sentence, found: Findings, focus: str | None) -> None:
                 found.relate(p.slug, "founderOf", o.slug, s, 0.9)
         if len(orgs) == 1 and orgs[0].end <= p.start and re.search(r"\b(?:was|were) (?:co-)?founded (?:in \d{4} )?by\s(?:[^.]*?(?:,\s|\sand\s))?$", s.text[orgs[0].end:p.start]):
             found.relate(p.slug, "founderOf", orgs[0].slug, s, 0.8)  # "Acme was co-founded in 2020 by Jo Doe and Al Roe"
+        if len(orgs) == 1 and orgs[0].end <= p.start and s.before(p, r"\b(?:its|the company's) (?:co-)?founder,?\s"):
+            found.relate(p.slug, "founderOf", orgs[0].slug, s, 0.7)  # "Acme is controlled by its founder, Jo Doe"
         if len(orgs) == 1 and orgs[0].end <= p.start and s.after(p, r",\s(?:its|the company's)\s(?:CEO|chief executive(?: officer)?)\b"):
             found.relate(p.slug, "ceoOf", orgs[0].slug, s, 0.7)  # "… by Jo Doe, its chief executive"
         if len(orgs) == 1 and orgs[0].end <= p.start and s.after(p, r"(?:,\s(?:who|which)\s(?:also\s)?|\s)(?:co-)?founded the (?:company|startup|firm)"):
@@ -128,7 +130,8 @@ def _procurement(s: Sentence, found: Findings, focus: str | None) -> None:
             found.relate(focus, "procures", h.slug, s, 0.6)  # "… and used part of it to buy 30,000 Nvidia GPUs"
     for o in s.of_class(*ORGS):
         for h in s.of_class("HardwareProduct"):
-            if o.end <= h.start and (s.after(o, r"」?\s*(?:が|は)") or re.match(r"\s(?:is\s|has\s|had\s)?(?:buying|bought|buys|purchas|ordered)", s.text[o.end:])):
+            if o.end <= h.start and (s.after(o, r"」?\s*(?:が|は)") or re.match(
+                    r"(?:,\s[^,;]{1,60},)?\s(?:is\s|has\s|had\s|will\s|also\s)?(?:agreed to\s|plans to\s)?(?:buying|bought|buys|buy|purchas|ordered)", s.text[o.end:])):
                 tail = s.text[h.end:h.end + 12]
                 if re.search(r"を購入|を買|を大量|購入", tail) or re.search(r"(?:buy|bought|purchas|order)", s.text[o.end:h.start]):
                     found.relate(o.slug, "procures", h.slug, s, 0.8)
