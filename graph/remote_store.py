@@ -116,7 +116,7 @@ class RemoteStore(Store):
         return sum(int(r["n"]) for r in rows if not self._ignored(r["g"]))
 
     def dump(self, output: Any, fmt: ox.RdfFormat, graph: str | None = None) -> None:
-        """Serialise aikg's graphs (quad formats) or one graph (triple formats) to a path or binary file."""
+        """Serialise aikg's graphs (quad formats), or one graph or all merged (triple formats), to a path or binary file."""
         if graph is None and fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             ox.serialize(self.quads(), output, fmt)
         else:
@@ -125,7 +125,7 @@ class RemoteStore(Store):
     # -- writing -----------------------------------------------------------------------------
 
     def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
-        """Send a SPARQL 1.1 Update; the server decides what one request commits (Virtuoso: each operation)."""
+        """Send a SPARQL 1.1 Update; the server decides what a request that fails half-way keeps (Virtuoso: the operations before)."""
         self._writable()
         self._post(self.update_url, [("update", _prologue(base_iri, prefixes) + sparql)], "*/*")
 

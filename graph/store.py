@@ -1,5 +1,8 @@
 """Where the graph lives: one interface over an embedded Oxigraph store, on disk or in memory.
 
+A ``sparql+http(s)://`` location opens the same interface over a SPARQL 1.1 server instead
+(:mod:`graph.remote_store`).
+
 A store on disk is a directory managed in generations: ``PATH`` is a symbolic link to
 ``PATH.generations/<id>``; a build fills a new generation and swaps the link in one
 ``rename``, so readers see the old graph or the new one, never half of one.
