@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import httpx
@@ -30,7 +31,7 @@ from graph.cards import entity_card
 from graph.export.neo4j_csv import export_csv
 from graph.export.neo4j_mapping import property_graph
 from graph.remote_store import RemoteStore, endpoint_urls
-from graph.store import StoreError, open_store
+from graph.store import Store, StoreError, open_store
 from graph.view.details import read_details
 from ontology import sparql_prologue
 from tests.live_server import live_server
@@ -52,20 +53,20 @@ def csv_lines(folder: Path) -> dict[str, list[str]]:
     return {p.name: sorted(p.read_text(encoding="utf-8").splitlines()) for p in sorted(folder.iterdir())}
 
 
-def canonical(quads) -> set[str]:  # type: ignore[no-untyped-def]
+def canonical(quads: Iterable[ox.Quad]) -> set[str]:
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     return {str(q) for q in dataset}
 
 
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory) -> Virtuoso:  # type: ignore[no-untyped-def]
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def remote(virtuoso: Virtuoso) -> RemoteStore:
+def remote(virtuoso: Virtuoso) -> Iterator[RemoteStore]:
     """The bundled facts built into Virtuoso by ``aikg build``."""
     run = aikg("build", store=virtuoso.location)
     assert run.returncode == 0, run.stderr
@@ -77,12 +78,12 @@ def remote(virtuoso: Virtuoso) -> RemoteStore:
 
 
 @pytest.fixture(scope="module")
-def embedded():  # type: ignore[no-untyped-def]
+def embedded() -> Store:
     return build_store(store=":memory:")[0]
 
 
 @pytest.fixture(scope="module")
-def api(virtuoso: Virtuoso, remote: RemoteStore) -> str:
+def api(virtuoso: Virtuoso, remote: RemoteStore) -> Iterator[str]:
     with live_server(virtuoso.location, token=TOKEN, deadline="3") as base:
         yield base
 
@@ -152,19 +153,20 @@ def test_seed_selects_on_virtuoso(remote: RemoteStore) -> None:
     seed.test_every_entity_has_one_english_label(remote)
 
 
-def test_virtuoso_holds_exactly_the_embedded_graph(remote: RemoteStore, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_virtuoso_holds_exactly_the_embedded_graph(remote: RemoteStore, embedded: Store) -> None:
     assert remote.graphs() == embedded.graphs()  # Virtuoso's own graphs are left out
     assert len(remote) == len(embedded)
     assert canonical(remote.quads()) == canonical(embedded.quads())
 
 
-def test_cards_and_view_details_match_the_embedded_store(remote: RemoteStore, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_cards_and_view_details_match_the_embedded_store(remote: RemoteStore, embedded: Store) -> None:
     for slug in ("xai", "colossus", "antonio-gracias", "nvidia"):
         assert entity_card(remote, slug) == entity_card(embedded, slug)
     assert read_details(remote) == read_details(embedded)
 
 
-def test_digest_credentials_open_the_authenticated_endpoints(virtuoso: Virtuoso, remote: RemoteStore, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_digest_credentials_open_the_authenticated_endpoints(virtuoso: Virtuoso, remote: RemoteStore,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     location = f"sparql+http://127.0.0.1:{virtuoso.http_port}/sparql-auth?graphs=/sparql-graph-crud-auth"
     asked = aikg("query", "--format", "json", "ASK { id:xai a aik:Company }", store=location,
                  AIKG_REMOTE_USER="dba", AIKG_REMOTE_PASSWORD=DBA_PASSWORD)
@@ -212,7 +214,7 @@ def test_a_bad_query_is_a_syntax_error_with_the_servers_message(remote: RemoteSt
         remote.query("SELECT ?x WHERE { ?x ?y }")
 
 
-def test_a_server_without_a_graph_store_is_written_by_sparql_update(virtuoso: Virtuoso, remote: RemoteStore, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_a_server_without_a_graph_store_is_written_by_sparql_update(virtuoso: Virtuoso, remote: RemoteStore, embedded: Store) -> None:
     remote.replace_all([])
     assert len(remote) == 0
     run = aikg("build", store=virtuoso.update_only_location)
@@ -241,7 +243,7 @@ def test_cli_query_and_show_read_virtuoso(virtuoso: Virtuoso) -> None:
     assert [e["type"] for e in json.loads(show.stdout)["events"]].count("FundingRound") == 3
 
 
-def test_cli_exports_from_virtuoso_equal_the_embedded_ones(virtuoso: Virtuoso, embedded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_exports_from_virtuoso_equal_the_embedded_ones(virtuoso: Virtuoso, embedded: Store, tmp_path: Path) -> None:
     nquads = tmp_path / "all.nq"
     run = aikg("export", "rdf", "--format", "nquads", "-o", str(nquads), store=virtuoso.location)
     assert run.returncode == 0, run.stderr
@@ -262,7 +264,7 @@ def test_cli_view_draws_the_graph_from_virtuoso(virtuoso: Virtuoso, tmp_path: Pa
 
 # -- the API over Virtuoso ----------------------------------------------------------------------------
 
-def test_serve_and_python_open_the_built_server_without_building_again(virtuoso: Virtuoso, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_serve_and_python_open_the_built_server_without_building_again(virtuoso: Virtuoso, embedded: Store) -> None:
     assert ensure_built(virtuoso.location) is False
     kg = graph.open_graph(virtuoso.location)
     assert isinstance(kg, RemoteStore) and len(kg) == len(embedded)
@@ -270,14 +272,15 @@ def test_serve_and_python_open_the_built_server_without_building_again(virtuoso:
         {"n": "Memphis"}]
 
 
-def test_api_health_names_the_remote_store(api: str, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_api_health_names_the_remote_store(api: str, embedded: Store) -> None:
     health = httpx.get(api + "/health").json()
     assert health["status"] == "ok" and health["quads"] == len(embedded)
     assert health["store"].startswith("sparql+http://127.0.0.1:")
 
 
 def test_api_sparql_select_ask_construct(api: str) -> None:
-    select = httpx.get(api + "/sparql", params={"query": "SELECT ?usd WHERE { ?r aik:recipient id:xai ; aik:amountUSD ?usd } ORDER BY ?usd"},
+    rounds = "SELECT ?usd WHERE { ?r aik:recipient id:xai ; aik:amountUSD ?usd } ORDER BY ?usd"
+    select = httpx.get(api + "/sparql", params={"query": rounds},
                        headers={"Accept": "application/sparql-results+json"})
     assert select.status_code == 200, select.text
     assert [int(b["usd"]["value"].split(".")[0]) for b in select.json()["results"]["bindings"]] == [
@@ -285,14 +288,15 @@ def test_api_sparql_select_ask_construct(api: str) -> None:
     ask = httpx.post(api + "/sparql", content="ASK { id:nvidia aik:suppliesTo id:xai }",
                      headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
     assert ask.json() == {"head": {}, "boolean": True}
-    construct = httpx.post(api + "/sparql", data={"query": "CONSTRUCT { ?x aik:fundedBy ?y } WHERE { GRAPH aik:derived { ?x aik:fundedBy ?y } }"},
+    funded = "CONSTRUCT { ?x aik:fundedBy ?y } WHERE { GRAPH aik:derived { ?x aik:fundedBy ?y } }"
+    construct = httpx.post(api + "/sparql", data={"query": funded},
                            headers={"Accept": "text/turtle"})
     assert construct.headers["content-type"].startswith("text/turtle")
     triples = list(ox.parse(construct.content, format=ox.RdfFormat.TURTLE))
     assert {t.object.value.rsplit("/", 1)[1] for t in triples} == {"valor-equity-partners", "spacex"}
 
 
-def test_api_entity_card_and_view(api: str, embedded) -> None:  # type: ignore[no-untyped-def]
+def test_api_entity_card_and_view(api: str, embedded: Store) -> None:
     card = httpx.get(api + "/entities/xai")
     assert card.status_code == 200
     assert [e["id"] for e in card.json()["events"]] == [e["id"] for e in entity_card(embedded, "xai")["events"]]
@@ -300,7 +304,7 @@ def test_api_entity_card_and_view(api: str, embedded) -> None:  # type: ignore[n
     assert view.status_code == 200 and "Colossus" in view.text
 
 
-def test_api_exports_equal_the_embedded_ones(api: str, embedded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_api_exports_equal_the_embedded_ones(api: str, embedded: Store, tmp_path: Path) -> None:
     archive = httpx.get(api + "/export/neo4j-csv.zip", timeout=30)
     assert archive.status_code == 200
     zipfile.ZipFile(io.BytesIO(archive.content)).extractall(tmp_path / "remote")
