@@ -11,7 +11,6 @@ lower confidence.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from graph.extract.entities import Gazetteer, Mention
 from graph.extract.findings import Draft, Findings
