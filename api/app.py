@@ -91,7 +91,9 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
         elif is_remote(location):
             from graph.remote_store import RemoteStore  # HTTP requests end by themselves at the deadline
 
-            app.state.executor = RemoteExecutor(RemoteStore(str(location), timeout=config.deadline))
+            remote = RemoteStore(str(location), timeout=config.deadline)
+            remote.ask("ASK {}")  # fail now, with the server's message, if it cannot be reached
+            app.state.executor = RemoteExecutor(remote)
         else:
             recovery.recover(location)  # an update cut short by a crash: derive the shortcut edges again
             open_store(location, read_only=True).close()  # fail now, with the store's message, if it is missing

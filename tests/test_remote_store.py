@@ -272,6 +272,12 @@ def test_serve_and_python_open_the_built_server_without_building_again(virtuoso:
         {"n": "Memphis"}]
 
 
+def test_the_api_does_not_start_on_a_server_it_cannot_reach() -> None:
+    with pytest.raises(RuntimeError, match=r"StoreError: sparql\+http://127.0.0.1:9/sparql: .*[Cc]onnection refused"), \
+            live_server("sparql+http://127.0.0.1:9/sparql"):
+        pass
+
+
 def test_api_health_names_the_remote_store(api: str, embedded: Store) -> None:
     health = httpx.get(api + "/health").json()
     assert health["status"] == "ok" and health["quads"] == len(embedded)
