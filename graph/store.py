@@ -23,6 +23,7 @@ from platformdirs import user_data_dir
 
 MEMORY = ":memory:"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+_STRING = XSD + "string"
 _INTEGER_TYPES = {XSD + t for t in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
     "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
@@ -96,7 +97,8 @@ class Store:
         if not isinstance(result, ox.QuerySolutions):
             raise TypeError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: to_python(row[n]) for n in names if row[n] is not None} for row in result]
+        # A row iterates its values in the order of the variables: one pass, no lookup by name.
+        return [{n: to_python(t) for n, t in zip(names, row) if t is not None} for row in result]
 
     def ask(self, sparql: str, **dataset: Any) -> bool:
         """Run an ASK query."""
@@ -246,8 +248,14 @@ class Generation:
 
 def to_python(term: Any) -> Any:
     """An RDF term as a plain Python value: IRIs and strings as str, numbers as int or Decimal."""
+    if isinstance(term, ox.NamedNode):  # the commonest term first
+        return term.value
     if isinstance(term, ox.Literal):
+        if term.language:
+            return term.value
         dt = term.datatype.value
+        if dt == _STRING:
+            return term.value
         if dt in _INTEGER_TYPES:
             return int(term.value)
         if dt == XSD + "decimal":
@@ -257,6 +265,6 @@ def to_python(term: Any) -> Any:
         if dt == XSD + "boolean":
             return term.value in ("true", "1")
         return term.value
-    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
-        return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
     return str(term)
