@@ -87,3 +87,26 @@ def test_the_article_can_come_on_stdin():
                          input=case.text(), capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 0, run.stderr
     assert '"lead_investors": [\n        "harbor-peak-capital"' in run.stdout
+
+
+def test_a_built_store_is_the_dictionary_when_given(tmp_path):
+    """Entities a store knows (here one added by a reviewed fact file) are matched, not proposed again."""
+    known = tmp_path / "lumen.yaml"
+    known.write_text(
+        "source: {slug: notes-lumen, headline: Notes on Lumen Cloud, publisher: fastview, language: en, published: 2025-07}\n"
+        "entities:\n  - {slug: lumen-cloud-inc, class: Company, name: {en: Lumen Cloud}, aliases: [Lumen]}\n", encoding="utf-8")
+    store = tmp_path / "store"
+    build = subprocess.run([sys.executable, "-m", "graph.cli", "build", "--data", str(known), "--store", str(store)],
+                           capture_output=True, text=True, cwd=REPO)
+    assert build.returncode == 0, build.stderr
+    case = next(c for c in CASES if c.name == "en-wire-equity-round")
+    run = subprocess.run([sys.executable, "-m", "graph.cli", "extract", str(case.article), "--json", "--published", "2025-07-15",
+                          "--store", str(store)], capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    import json
+
+    facts = json.loads(run.stdout)
+    lumen = next(e for e in facts["entities"] if e["slug"] == "lumen-cloud-inc")
+    assert "new" not in lumen
+    assert all(e["slug"] != "lumen-cloud" for e in facts["entities"])
+    assert any(e.get("recipient") == "lumen-cloud-inc" for e in facts["events"])
