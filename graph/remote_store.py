@@ -79,7 +79,7 @@ class RemoteStore(Store):
 
         Raises SyntaxError when the server rejects the text (HTTP 400), StoreError for any other failure.
         """
-        text = _prologue(base_iri, prefixes) + sparql
+        text = _one_base(_prologue(base_iri, prefixes) + sparql)
         form = _form(text)
         data = [("query", text)]
         if default_graph is not None or named_graphs is not None:
@@ -127,7 +127,7 @@ class RemoteStore(Store):
     def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
         """Send a SPARQL 1.1 Update; the server decides what a request that fails half-way keeps (Virtuoso: the operations before)."""
         self._writable()
-        self._post(self.update_url, [("update", _prologue(base_iri, prefixes) + sparql)], "*/*")
+        self._post(self.update_url, [("update", _one_base(_prologue(base_iri, prefixes) + sparql))], "*/*")
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads: one POST per graph through the graph store, else :attr:`batch` at a time by SPARQL Update."""
@@ -249,6 +249,35 @@ def _prologue(base_iri: str | None, prefixes: dict[str, str] | None) -> str:
     # Declarations go on the first line with the user's text, so the server's line numbers stay the user's.
     head = f"BASE <{base_iri}> " if base_iri else ""
     return head + "".join(f"PREFIX {p}: <{iri}> " for p, iri in (prefixes or {}).items())
+
+
+def _one_base(text: str) -> str:
+    """The text with at most one BASE, first in its prologue, the only place Virtuoso accepts one.
+
+    A later BASE (a user's, after the declarations a caller put before the text) wins, as it
+    would for the text after it; prefix IRIs are resolved where they stood. Line breaks stay, so
+    the server's line numbers stay the user's.
+    """
+    try:
+        tokens = query_guard.tokenize(text)
+    except query_guard.GuardError:
+        return text
+    base: str | None = None
+    prefixes: list[tuple[str, str]] = []
+    bases = i = 0
+    while i + 1 < len(tokens) and tokens[i + 1].kind in ("iri", "pname"):
+        if tokens[i].keyword == "BASE" and tokens[i + 1].kind == "iri":
+            base, bases, i = urljoin(base or "", tokens[i + 1].text[1:-1]), bases + 1, i + 2
+        elif tokens[i].keyword == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
+            prefixes.append((tokens[i + 1].text, urljoin(base or "", tokens[i + 2].text[1:-1])))
+            i += 3
+        else:
+            break
+    if bases == 0 or (bases == 1 and tokens[0].keyword == "BASE"):
+        return text
+    end = tokens[i].start if i < len(tokens) else len(text)
+    head = f"BASE <{base}> " + "".join(f"PREFIX {name} <{iri}> " for name, iri in prefixes)
+    return head + "\n" * text.count("\n", 0, end) + text[end:]
 
 
 def _form(text: str) -> str | None:

@@ -302,6 +302,14 @@ def test_api_sparql_select_ask_construct(api: str) -> None:
     assert {t.object.value.rsplit("/", 1)[1] for t in triples} == {"valor-equity-partners", "spacex"}
 
 
+def test_a_query_with_its_own_base_reaches_virtuoso_through_the_api(api: str) -> None:
+    # The API declares its prefixes (and the endpoint as base) before the text; Virtuoso takes one BASE, first.
+    query = "BASE <https://w3id.org/aikg/id/>\nPREFIX c: <colossus>\nASK { c: aik:locatedIn <memphis> }"
+    answer = httpx.get(api + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["boolean"] is True
+
+
 def test_api_entity_card_and_view(api: str, embedded: Store) -> None:
     card = httpx.get(api + "/entities/xai")
     assert card.status_code == 200
