@@ -70,7 +70,7 @@ def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None)
     new = [q for q in declared if not _already_said(q, known)] + facts
     added, removed = _derived_change(store, new)
     step(f"write {len(new) + len(added):,} quads")
-    marker = recovery.begin_change(store.location) if store.location != MEMORY else None
+    marker = recovery.begin_change(store.location) if isinstance(store.location, Path) else None  # a store on disk
     try:
         store.add(new + added)  # one transaction: the facts and their derived edges, or nothing
         if removed:  # rare (a derived type the file now states); the marker covers a crash in between

@@ -210,3 +210,59 @@ def test_a_reused_event_id_changes_nothing(loaded, tmp_path):
     assert run.returncode == 2
     assert "events[0].id: 'xai-debt-raise-2025-07' is already used in the store" in run.stderr
     assert snapshot(loaded) == before
+
+
+# -- POST /ingest ------------------------------------------------------------------------------
+
+SERVED_FILE = """source:
+  slug: test-wire-2026-03-nova
+  headline: "Nova Compute raises money from Valor"
+  publisher: wall-street-journal
+  language: en
+  published: 2026-03-02
+entities:
+  - {slug: nova-compute, class: Company, name: {en: Nova Compute}}
+events:
+  - id: nova-compute-seed-2026
+    type: FundingRound
+    recipient: nova-compute
+    lead_investors: [valor-equity-partners]
+    amounts: [{value: 50000000, currency: USD}]
+    amount_usd: 50000000
+    instruments: [Equity]
+    date: 2026-03
+"""
+
+
+def test_post_ingest_needs_the_token_and_goes_through_the_single_writer(tmp_path):
+    import httpx
+    from live_server import live_server
+
+    from graph.build import build_store
+
+    location = tmp_path / "store"
+    build_store(store=location)[0].close()
+    yaml_type = {"content-type": "application/yaml"}
+    with live_server(location, token="s3cret") as base:
+        assert httpx.post(base + "/ingest", content=SERVED_FILE, headers=yaml_type).status_code == 401
+        wrong = httpx.post(base + "/ingest", content=SERVED_FILE, headers={**yaml_type, "authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        auth = {**yaml_type, "authorization": "Bearer s3cret"}
+        assert httpx.get(base + "/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200  # caches warm
+        assert httpx.post(base + "/ingest", content=SERVED_FILE, headers={**auth, "content-type": "application/json"}).status_code == 415
+        added = httpx.post(base + "/ingest", content=SERVED_FILE, headers=auth, timeout=60)
+        assert added.status_code == 200, added.text
+        assert added.json()["source"] == "test-wire-2026-03-nova" and added.json()["derived_added"] >= 3
+        card = httpx.get(base + "/entities/nova-compute").json()
+        assert [e["id"] for e in card["events"]] == ["nova-compute-seed-2026"]
+        path = httpx.get(base + "/paths", params={"from": "nova-compute", "to": "xai"}).json()
+        assert path["hops"] == 2, "the networkx projection was rebuilt from the new graph"
+        again = httpx.post(base + "/ingest", content=SERVED_FILE, headers=auth, timeout=60)
+        assert again.status_code == 400
+        assert "request body:2: source.slug: source 'test-wire-2026-03-nova' is already in the store" in again.json()["detail"]
+        bad = httpx.post(base + "/ingest", content=SERVED_FILE.replace("nova", "orion").replace("valor-equity-partners", "nobody"),
+                         headers=auth, timeout=60)
+        assert bad.status_code == 400 and "request body:13: events[0].lead_investors[0]: 'nobody'" in bad.json()["detail"]
+        assert httpx.get(base + "/entities/orion-compute").status_code == 404
+    with live_server(location) as base:  # without a token the server is read-only
+        assert httpx.post(base + "/ingest", content=SERVED_FILE, headers=yaml_type).status_code == 403

@@ -1,0 +1,85 @@
+"""``POST /ingest``: add one fact file (YAML) to the served graph, as ``aikg ingest`` does.
+
+A write, so it needs the update token exactly as SPARQL Update does, and it runs through the
+single writer of the query workers: reads pause, one worker applies the file in one
+transaction with its derived edges, and every worker reopens the store (so its caches, the
+networkx projection among them, are rebuilt from the new graph).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from api.errors import ProtocolError
+from api.sparql_protocol import _content_type, _read_body
+from graph.build import BuildError
+from graph.store import Store
+
+router = APIRouter(tags=["ingest"])
+
+MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain")
+_NAME = "request body"
+_EXAMPLE = """source: {slug: example-2026-01-acme, headline: "Acme raises USD 1 billion", publisher: example-news,
+         language: en, published: 2026-01-14}
+entities:
+  - {slug: acme-ai, class: Company, name: {en: Acme AI}}
+  - {slug: example-news, class: MediaOrganization, name: {en: Example News}}
+  - {slug: big-fund, class: InvestmentFirm, name: {en: Big Fund}}
+events:
+  - {id: acme-series-b-2026, type: FundingRound, recipient: acme-ai, lead_investors: [big-fund],
+     amount_usd: 1000000000, instruments: [Equity], status: Completed, date: 2026-01}
+"""
+
+
+def run_ingest(store: Store, body: bytes) -> dict[str, Any]:
+    """Ingest the fact file in ``body`` (in the writing worker); a problem is a 400 naming its line, and nothing changes."""
+    from graph.ingest import ingest
+
+    with tempfile.TemporaryDirectory(prefix="aikg-ingest-") as folder:
+        path = Path(folder) / "fact-file.yaml"
+        path.write_bytes(body)
+        try:
+            report = ingest(store, path)
+        except BuildError as exc:
+            lines = [line.replace(str(path), _NAME) for line in exc.errors]
+            raise ProtocolError(400, "\n".join([*lines, "ingest refused; the store was not changed"])) from None
+    return asdict(report)
+
+
+@router.post(
+    "/ingest",
+    summary="Add one fact file (YAML) to the graph in one transaction (needs the update token)",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        media: {"schema": {"type": "string"}, "example": _EXAMPLE} for media in MEDIA_TYPES[:1] + ("text/plain",)
+    }}},
+    responses={
+        200: {"description": "Added: the source, the quads and derived triples written, the seconds it took",
+              "content": {"application/json": {"example": {"source": "example-2026-01-acme", "quads": 31,
+                                                            "derived_added": 9, "derived_removed": 0, "seconds": 0.08}}}},
+        400: {"description": "Not a valid fact file, or one that clashes with the graph (its source or event ids already there, "
+                             "an unknown slug); one line per problem, naming the line of the body; nothing changed"},
+        401: {"description": "No token, or a wrong one"},
+        403: {"description": "The server is read-only (no AIKG_TOKEN configured)"},
+        413: {"description": "Body larger than the server's limit"},
+        415: {"description": "Content-Type is not YAML (application/yaml, text/yaml) or text/plain"},
+        503: {"description": "The write passed the deadline and was stopped"},
+    },
+)
+async def ingest_fact_file(request: Request) -> JSONResponse:
+    """Validate the fact file in the body as `aikg ingest` does and add it with its derived edges, or change nothing."""
+    config = request.app.state.config
+    config.authorize(request.headers.get("authorization"))
+    media_type, charset = _content_type(request)
+    if media_type not in MEDIA_TYPES:
+        raise ProtocolError(415, f"Content-Type {media_type or 'none'} is not accepted: send the fact file as application/yaml")
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(415, f"charset={charset} is not supported: send the fact file in UTF-8")
+    body = await _read_body(request, config.max_body_bytes)
+    report = await request.app.state.executor.write(run_ingest, body, deadline=config.deadline)
+    return JSONResponse(report)
