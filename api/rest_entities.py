@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from collections import OrderedDict
 from typing import Any
 
 import networkx as nx
@@ -78,6 +80,23 @@ def card(store: Store, slug: str) -> dict[str, Any]:
     except UnknownEntity as exc:
         raise _unknown(slug, exc.suggestions) from None
     return {**found, "view": f"/view?focus={slug}"}
+
+
+def card_json(store: Store, slug: str, keep: int = 2000) -> bytes:
+    """The card serialised as JSON, in the worker, kept for the ``keep`` most recently asked slugs.
+
+    Serialising in the worker spares the server's one event loop, and the cache lives as long
+    as the opened store: a write reopens every worker, so no card outlives a change.
+    """
+    cards: OrderedDict[str, bytes] = store_cache(store).setdefault("cards", OrderedDict())
+    if slug in cards:
+        cards.move_to_end(slug)
+        return cards[slug]
+    body = json.dumps(card(store, slug), ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    cards[slug] = body
+    if len(cards) > keep:
+        cards.popitem(last=False)
+    return body
 
 
 def description(store: Store, slug: str, media_type: str) -> bytes:
@@ -170,7 +189,7 @@ async def get_entity(request: Request, slug: str = _SLUG) -> Any:
     """Names, classes, relations in and out, events with amounts, dates, status and sources."""
     fmt = negotiation.choose(request.headers.get("accept"), CARD_FORMATS)
     if fmt.oxigraph is None:
-        return await read(request, card, slug)
+        return Response(await read(request, card_json, slug), media_type="application/json", headers={"Vary": "Accept"})
     body = await read(request, description, slug, fmt.media_type)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
