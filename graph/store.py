@@ -208,6 +208,8 @@ class Generation:
 
     def __init__(self, live: Path, *, copy_live: bool = False) -> None:
         """``copy_live``: start from a copy of the live store (a checkpoint, hard links on one file system) instead of empty."""
+        if str(live).startswith(("sparql+http:", "sparql+https:")):  # a server's URL taken for a path: never make it a folder
+            raise StoreError(f"{live}: a store on a SPARQL server has no generations on disk; this command needs a store directory")
         self.live = live
         self.root = live.parent / f"{live.name}.generations"
         self.root.mkdir(parents=True, exist_ok=True)

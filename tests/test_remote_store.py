@@ -23,17 +23,19 @@ import pyoxigraph as ox
 import pytest
 
 import graph
+import tests.test_load_ingest as ingest_tests
 import tests.test_seed_facts as seed
 from api.app import ensure_built
 from api.export_routes import csv_archive
-from graph.build import build_store
+from graph.build import build_store, derive, derived_triples
 from graph.cards import entity_card
 from graph.export.neo4j_csv import export_csv
 from graph.export.neo4j_mapping import property_graph
 from graph.remote_store import RemoteStore, endpoint_urls
 from graph.store import Store, StoreError, open_store
+from graph.synth import write_nquads
 from graph.view.details import read_details
-from ontology import sparql_prologue
+from ontology import DERIVED_GRAPH, sparql_prologue
 from tests.live_server import live_server
 from tests.virtuoso import DBA_PASSWORD, Virtuoso, running_virtuoso
 
@@ -231,6 +233,28 @@ def test_a_rebuild_replaces_every_graph_and_drops_graphs_no_longer_built(virtuos
     run = aikg("build", store=virtuoso.location)
     assert run.returncode == 0, run.stderr
     assert "https://w3id.org/aikg/source/stray" not in remote.graphs()
+    assert canonical(remote.quads()) == before
+
+
+def test_ingest_adds_a_fact_file_to_virtuoso_and_load_refuses_a_server(virtuoso: Virtuoso, remote: RemoteStore,
+                                                                       tmp_path: Path) -> None:
+    before = canonical(remote.quads())
+    synthetic = io.StringIO()
+    write_nquads(synthetic, 5_000, seed=1)  # the entities the test fact file refers to
+    remote.add(ox.parse(synthetic.getvalue().encode(), format=ox.RdfFormat.N_QUADS))
+    derive(remote)
+    (tmp_path / "acme.yaml").write_text(ingest_tests.FACT_FILE, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "graph.cli", "ingest", "acme.yaml"], capture_output=True, text=True,
+                         cwd=tmp_path, env={**os.environ, "AIKG_STORE": virtuoso.location}, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert remote.ask(sparql_prologue() + "ASK { ?r aik:recipient id:acme-gpu-cloud ; aik:amountUSD ?usd }")
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in remote.quads(DERIVED_GRAPH)} == derived_triples(remote)
+    (tmp_path / "more.nq").write_text(synthetic.getvalue(), encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "graph.cli", "load", "more.nq"], capture_output=True, text=True,
+                             cwd=tmp_path, env={**os.environ, "AIKG_STORE": virtuoso.location}, timeout=120)
+    assert refused.returncode == 1 and "needs a store directory" in refused.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.yaml", "more.nq"]  # no folder named after the URL
+    assert aikg("build", store=virtuoso.location).returncode == 0
     assert canonical(remote.quads()) == before
 
 
