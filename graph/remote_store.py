@@ -98,14 +98,20 @@ class RemoteStore(Store):
         return sorted(r["g"] for r in rows if not self._ignored(r["g"]))
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        """Every quad of aikg's graphs, or those of one graph (one request, so blank nodes stay consistent)."""
+        """Every quad of aikg's graphs, or those of one graph (one request, so blank nodes stay consistent).
+
+        Raises StoreError if the server sends fewer quads than it counts (a result-size limit).
+        """
         if graph is not None:
             name = ox.NamedNode(graph)
+            expected = int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")[0]["n"])
             rows = self.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-            return iter([ox.Quad(r["s"], r["p"], r["o"], name) for r in rows])  # type: ignore[index]
-        expected = len(self)
-        rows = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
-        found = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows if not self._ignored(r["g"].value)]  # type: ignore[index]
+            found = [ox.Quad(r["s"], r["p"], r["o"], name) for r in rows]  # type: ignore[index, union-attr]
+        else:
+            expected = len(self)
+            rows = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+            found = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows  # type: ignore[index, union-attr]
+                     if not self._ignored(r["g"].value)]  # type: ignore[index, union-attr]
         if len(found) < expected:
             raise StoreError(f"{self.location}: the server returned {len(found):,} of {expected:,} quads; raise its "
                              "result-size limit (Virtuoso: ResultSetMaxRows in [SPARQL] of virtuoso.ini)")

@@ -212,6 +212,16 @@ def test_hostile_text_comes_back_intact_by_either_write_path(virtuoso: Virtuoso,
     writer.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
 
+def test_a_result_the_server_cut_at_its_row_limit_fails_whole_store_reads(virtuoso: Virtuoso, remote: RemoteStore) -> None:
+    # maxrows= is Virtuoso's per-request form of ResultSetMaxRows, which cuts results without saying so.
+    limited = open_store(virtuoso.update_only_location + "?maxrows=100")
+    assert len(limited) == len(remote) > 100  # counting is one row
+    with pytest.raises(StoreError, match=r"returned \d+ of [\d,]+ quads; raise its result-size limit"):
+        list(limited.quads())
+    with pytest.raises(StoreError, match="returned 100 of"):
+        list(limited.quads("https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"))
+
+
 def test_a_bad_query_is_a_syntax_error_with_the_servers_message(remote: RemoteStore) -> None:
     with pytest.raises(SyntaxError, match="SP030"):
         remote.query("SELECT ?x WHERE { ?x ?y }")
