@@ -218,7 +218,7 @@ def test_a_query_past_its_deadline_is_stopped_while_others_are_answered(base: st
         assert httpx.get(base + "/health", timeout=5).json()["status"] == "ok"
         rounds = httpx.get(base + "/funding", params={"recipient": "xai"}, timeout=10)
         assert rounds.status_code == 200, rounds.text
-        assert rounds.json()["count"] == 1
+        assert rounds.json()["count"] >= 1
         assert not slow.done()
         stopped = slow.result()
     assert stopped.status_code == 503
