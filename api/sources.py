@@ -108,7 +108,7 @@ async def get_source(
 def graph_of(store: Store, slug: str, media_type: str) -> bytes:
     """Everything the document reported: its named graph, in a triple or quad format."""
     iri = str(SOURCE) + slug
-    if iri not in store.graphs():
+    if not store.ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):  # not the list of every graph: 0.3 s at 19,000 sources
         raise ProtocolError(404, f"slug: no source graph {slug!r}; GET /sources lists them")
     fmt = next(f for f in negotiation.GRAPH if f.media_type == media_type)
     quads = sorted(store.quads(iri), key=str)

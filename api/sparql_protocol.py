@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from api import limits, negotiation, query_page, service_description
 from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
+from api.workers import store_cache
 from graph import query_guard, recovery
 from graph.build import derive
 from graph.store import Store, StoreError
@@ -70,7 +71,7 @@ class Answer:
 
 def run_query(store: Store, job: QueryJob) -> Answer:
     """Guard, run and serialise one query (in a worker)."""
-    found = query_guard.check(job.text, graphs=store.graphs(), allow=job.allow)
+    found = query_guard.check(job.text, graphs=_graph_names(store), allow=job.allow)
     if found.form == "ASK":  # CSV and TSV cannot say true or false
         fmt = negotiation.choose(job.accept, BOOLEAN)
     else:
@@ -96,6 +97,14 @@ def run_query(store: Store, job: QueryJob) -> Answer:
     except OSError as exc:  # results are lazy: reading the store or an allow-listed SERVICE fails here
         raise StoreError(f"the query failed while running: {exc}") from None
     return Answer(fmt.content_type, bytes(sink.buffer))
+
+
+def _graph_names(store: Store) -> frozenset[str]:
+    """The store's named graphs, listed once per opened store (0.3 s at 19,000 graphs; a write reopens the store)."""
+    cache = store_cache(store)
+    if "graph_names" not in cache:
+        cache["graph_names"] = frozenset(store.graphs())
+    return cache["graph_names"]
 
 
 def run_update(store: Store, job: UpdateJob) -> int:

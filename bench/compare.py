@@ -71,8 +71,9 @@ class Targets:
 
         return {
             "point lookup": p + f"SELECT ?p ?o WHERE {{ id:{self.card} ?p ?o }}",
+            # The suppliers first (a few, over thousands of deals), then their investors.
             "2-hop investors of suppliers": p + f"""SELECT DISTINCT ?investor WHERE {{
-                ?deal aik:customer id:{self.hub} ; aik:supplier ?supplier .
+                {{ SELECT DISTINCT ?supplier WHERE {{ ?deal aik:customer id:{self.hub} ; aik:supplier ?supplier }} }}
                 ?round aik:recipient ?supplier ; aik:investor ?investor }}""",
             "funding aggregate": p + """SELECT ?recipient (SUM(?usd) AS ?total) (COUNT(?round) AS ?rounds) WHERE {
                 ?round a aik:FundingRound ; aik:recipient ?recipient ; aik:amountUSD ?usd }

@@ -113,7 +113,7 @@ def _conflicts(store: Store, loaded: LoadedFile, known: dict) -> list[FactError]
     def err(loc: tuple[str | int, ...], message: str) -> None:
         errors.append(FactError(name, loaded.line_of(loc), field_path(loc), message))
 
-    if source_iri(facts.source.slug).value in store.graphs():
+    if store.ask(f"ASK {{ GRAPH <{source_iri(facts.source.slug).value}> {{ ?s ?p ?o }} }}"):
         err(("source", "slug"), f"source {facts.source.slug!r} is already in the store (ingest adds new documents; rebuild to change one)")
     for i, e in enumerate(facts.entities):
         if e.slug in known:
