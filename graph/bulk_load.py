@@ -96,6 +96,11 @@ def load_files(
     """
     step = step or (lambda _: None)
     checked = check_files(files)
+    if graph is not None:
+        try:
+            ox.NamedNode(graph)
+        except ValueError as exc:
+            raise LoadError([f"--graph {graph!r} is not an absolute IRI ({exc})"]) from None
     where = resolve_location(store)
     if where == MEMORY:
         raise LoadError(["aikg load writes a store on disk; give --store PATH (not :memory:)"])

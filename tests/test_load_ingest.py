@@ -119,6 +119,12 @@ def test_missing_and_unknown_files_are_refused(loaded, tmp_path, name, message):
     assert message in run.stderr and name in run.stderr
 
 
+def test_a_graph_that_is_not_an_iri_is_refused(loaded, synthetic):
+    run = aikg("load", str(synthetic), "--graph", "not an iri", "--store", str(loaded))
+    assert run.returncode == 2
+    assert "--graph 'not an iri' is not an absolute IRI" in run.stderr and "Traceback" not in run.stderr
+
+
 # -- aikg ingest -------------------------------------------------------------------------------
 
 FACT_FILE = """source:
