@@ -18,6 +18,7 @@ from api import (
     sparql_protocol, supply, view_routes,
 )
 from api.errors import ProtocolError
+from api.health import QuadCount
 from api.workers import InlineExecutor, RemoteExecutor, WorkerPool
 from graph import recovery
 from graph.store import MEMORY, is_remote, open_store, resolve_location
@@ -99,6 +100,7 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
             open_store(location, read_only=True).close()  # fail now, with the store's message, if it is missing
             app.state.executor = WorkerPool(location, size=config.workers)
         await app.state.executor.start()
+        app.state.quad_count = QuadCount(app.state.executor, config.deadline)
         try:
             yield
         finally:
@@ -128,11 +130,14 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     security.install(app, fixed_pages=("/docs", "/docs/oauth2-redirect", "/redoc"))  # FastAPIOffline's pages
 
     @app.get("/health", tags=["service"], summary="Liveness and store status",
-             responses={200: {"content": {"application/json": {"example": {"status": "ok", "quads": 1234}}}}})
+             responses={200: {"content": {"application/json": {"example": {
+                 "status": "ok", "quads": 1234, "quads_current": True, "store": "/data/aikg/store", "read_only": True}}}}})
     async def health() -> dict[str, object]:
-        """``ok`` with the number of quads once a worker can read the store."""
-        quads = await app.state.executor.read(_count, deadline=config.deadline)
-        return {"status": "ok", "quads": quads, "store": app.state.location, "read_only": config.token is None}
+        """``ok`` at once, even while slow queries hold every worker: the number of quads is then the
+        last one read, and ``quads_current`` is false."""
+        quads, current = await app.state.quad_count.current()
+        return {"status": "ok", "quads": quads, "quads_current": current, "store": app.state.location,
+                "read_only": config.token is None}
 
     return app
 
@@ -172,7 +177,3 @@ def ensure_built(store_location: str | os.PathLike[str] | None) -> bool:
 
     build_store(store=str(location))[0].close()
     return True
-
-
-def _count(store) -> int:  # type: ignore[no-untyped-def]
-    return len(store)
