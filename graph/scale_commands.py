@@ -79,7 +79,7 @@ def ingest(
 ) -> None:
     """Add one fact file to the built store in one transaction, with its derived edges; nothing changes if it is invalid.
 
-    A server running on the store holds it: send the file to its POST /ingest instead.
+    A server already serving the store keeps what it opened until it restarts: send the file to its POST /ingest instead.
     """
     from graph.build import BuildError
     from graph.cli import _open, fail
@@ -88,7 +88,7 @@ def ingest(
 
     target = _open(store)
     if target.read_only:
-        fail(f"{target.location}: another process holds the store read-write (a running server? POST /ingest to it)", 1)
+        fail(f"{target.location}: another process is writing the store; retry, or POST /ingest to the server that holds it", 1)
     try:
         report = ingest_file(target, file)
     except BuildError as exc:
