@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.errors import ProtocolError
 from api.reading import read
-from api.sparql_protocol import _content_type, _read_body
+from api.request_body import content_type, read_body
 from graph.extract.extractor import LANGUAGES, extract_article
 from graph.extract.entities import known_from_store
 
@@ -77,8 +77,8 @@ async def extract(request: Request) -> JSONResponse:
     entities (known by slug, new ones marked), relations and events, each with a confidence and its sentence."""
     config = request.app.state.config
     config.authorize(request.headers.get("authorization"))
-    media_type, charset = _content_type(request)
-    body = await _read_body(request, config.max_body_bytes)
+    media_type, charset = content_type(request)
+    body = await read_body(request, config.max_body_bytes)
     if charset not in (None, "utf-8", "utf8"):
         raise ProtocolError(415, f"charset={charset} is not supported: send the body in UTF-8")
     text, options = _parse(media_type, body, dict(request.query_params))

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.errors import ProtocolError
-from api.sparql_protocol import _content_type, _read_body
+from api.request_body import content_type, read_body
 from graph.build import BuildError
 from graph.store import Store
 
@@ -75,11 +75,11 @@ async def ingest_fact_file(request: Request) -> JSONResponse:
     """Validate the fact file in the body as `aikg ingest` does and add it with its derived edges, or change nothing."""
     config = request.app.state.config
     config.authorize(request.headers.get("authorization"))
-    media_type, charset = _content_type(request)
+    media_type, charset = content_type(request)
     if media_type not in MEDIA_TYPES:
         raise ProtocolError(415, f"Content-Type {media_type or 'none'} is not accepted: send the fact file as application/yaml")
     if charset not in (None, "utf-8", "utf8"):
         raise ProtocolError(415, f"charset={charset} is not supported: send the fact file in UTF-8")
-    body = await _read_body(request, config.max_body_bytes)
+    body = await read_body(request, config.max_body_bytes)
     report = await request.app.state.executor.write(run_ingest, body, deadline=config.deadline)
     return JSONResponse(report)

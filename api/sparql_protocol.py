@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from api import limits, negotiation, query_page, service_description
 from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
+from api.request_body import content_type, read_body
 from api.workers import store_cache
 from graph import query_guard, recovery
 from graph.build import derive
@@ -220,8 +221,8 @@ async def sparql_get(
 async def sparql_post(request: Request) -> Response:
     """Run a query or update sent in the body: a form (``query=`` or ``update=``) or the text itself."""
     config = request.app.state.config
-    media_type, charset = _content_type(request)
-    body = await _read_body(request, config.max_body_bytes)
+    media_type, charset = content_type(request)
+    body = await read_body(request, config.max_body_bytes)
     if charset not in (None, "utf-8", "utf8"):
         raise ProtocolError(415, f"charset={charset} is not supported: send the body in UTF-8")
     params = list(request.query_params.multi_items())
@@ -331,31 +332,6 @@ def _refuse_unknown(params: list[tuple[str, str]], known: tuple[str, ...]) -> No
     for name, _ in params:
         if name in other and name not in known:
             raise ProtocolError(400, f"parameter {name} does not apply to this operation (it takes {', '.join(known)})")
-
-
-def _content_type(request: Request) -> tuple[str | None, str | None]:
-    header = request.headers.get("content-type")
-    if not header:
-        return None, None
-    media_type, *parameters = (part.strip() for part in header.split(";"))
-    charset = None
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    return media_type.lower(), charset
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise ProtocolError(413, f"the request body is {int(declared):,} bytes; this server accepts at most {limit:,}")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ProtocolError(413, f"the request body is larger than this server's limit of {limit:,} bytes")
-    return bytes(body)
 
 
 def _utf8(body: bytes) -> str:
