@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
 from graph.store import open_store
 from tests.live_server import live_server
-from tests.test_w3c_query_eval import FORMATS, TESTS, _run
+from tests.test_w3c_query_eval import FORMATS, TESTS, passed, print_report, run_all
 from tests.virtuoso import running_virtuoso
 
 VIRTUOSO_FLOOR = 146
@@ -38,16 +37,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_w3c_query_evaluation_over_virtuoso(endpoint: str) -> None:
-    outcomes: dict[str, str] = {}
-    with httpx.Client(timeout=30) as client:
-        for test in TESTS:
-            try:
-                outcomes[test["id"]] = _run(client, endpoint, test)
-            except Exception as exc:  # a test that errors counts as failed; the message says why
-                outcomes[test["id"]] = f"error: {str(exc)[:160]}"
-    passed = sum(1 for o in outcomes.values() if o == "pass")
-    print(f"\nW3C query evaluation through /sparql over Virtuoso: {passed} of {len(TESTS)} pass")
-    for test_id, outcome in sorted(outcomes.items()):
-        if outcome != "pass":
-            print(f"  {test_id}: {outcome[:150]}")
-    assert passed >= VIRTUOSO_FLOOR, f"{passed} of {len(TESTS)} passed over Virtuoso; floor is {VIRTUOSO_FLOOR}"
+    outcomes = run_all(endpoint)
+    print_report(outcomes, "W3C query evaluation through /sparql over Virtuoso")
+    assert passed(outcomes) >= VIRTUOSO_FLOOR, \
+        f"{passed(outcomes)} of {len(TESTS)} passed over Virtuoso; floor is {VIRTUOSO_FLOOR}"

@@ -80,22 +80,36 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def report() -> None:
     yield
-    passed = sum(1 for o in OUTCOMES.values() if o == "pass")
-    print(f"\nW3C query evaluation through /sparql: {passed} of {len(TESTS)} pass")
-    for test_id, outcome in sorted(OUTCOMES.items()):
-        if outcome != "pass":
-            print(f"  {test_id}: {outcome}")
+    print_report(OUTCOMES, "W3C query evaluation through /sparql")
 
 
-def test_each_evaluation_test(endpoint: str) -> None:
+def run_all(endpoint: str) -> dict[str, str]:
+    """Every evaluation test against ``endpoint``: test id -> ``pass`` or what differed."""
+    outcomes: dict[str, str] = {}
     with httpx.Client(timeout=30) as client:
         for test in TESTS:
             try:
-                OUTCOMES[test["id"]] = _run(client, endpoint, test)
+                outcomes[test["id"]] = _run(client, endpoint, test)
             except Exception as exc:  # a test that errors counts as failed; the message says why
-                OUTCOMES[test["id"]] = f"error: {str(exc)[:160]}"
-    passed = sum(1 for o in OUTCOMES.values() if o == "pass")
-    assert passed >= FLOOR, f"{passed} of {len(TESTS)} passed; floor is {FLOOR}"
+                outcomes[test["id"]] = f"error: {str(exc)[:160]}"
+    return outcomes
+
+
+def passed(outcomes: dict[str, str]) -> int:
+    return sum(1 for o in outcomes.values() if o == "pass")
+
+
+def print_report(outcomes: dict[str, str], title: str) -> None:
+    """The pass count, then each failure with what differed."""
+    print(f"\n{title}: {passed(outcomes)} of {len(TESTS)} pass")
+    for test_id, outcome in sorted(outcomes.items()):
+        if outcome != "pass":
+            print(f"  {test_id}: {outcome[:150]}")
+
+
+def test_each_evaluation_test(endpoint: str) -> None:
+    OUTCOMES.update(run_all(endpoint))
+    assert passed(OUTCOMES) >= FLOOR, f"{passed(OUTCOMES)} of {len(TESTS)} passed; floor is {FLOOR}"
 
 
 def _run(client: httpx.Client, endpoint: str, test: dict) -> str:
