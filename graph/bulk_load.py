@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.build import derive, ontology_quads
+from graph.build import Step, derive, ontology_quads
 from graph.quads import source_iri
 from graph.store import MEMORY, Generation, resolve_location
 
@@ -28,8 +28,6 @@ FORMATS = {
 }
 """The file suffixes ``aikg load`` reads, and their formats."""
 TRIPLE_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES)
-
-Step = Callable[[str], None]
 
 
 class LoadError(Exception):

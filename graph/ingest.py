@@ -15,20 +15,17 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph import recovery, shacl
-from graph.build import BuildError, _locator, derived_triples, ontology_quads
+from graph.build import BuildError, Step, _locator, derived_triples, ontology_quads
 from graph.facts import FactError, FactFileError, LoadedFile, field_path, load_fact_file, referenced_slugs
 from graph.quads import ENTITIES_GRAPH, RDFS_LABEL, entity_iri, entity_quads, fact_file_quads, source_iri
 from graph.store import MEMORY, Store
 from ontology import AIK, DERIVED_GRAPH, ID
-
-Step = Callable[[str], None]
 
 
 @dataclass
