@@ -10,6 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from api.reading import read
+from graph import funding_totals
 from graph.cards import describe_events
 from graph.store import Store
 from ontology import ID, sparql_prologue
@@ -97,6 +98,24 @@ async def get_funding(
 ) -> dict[str, Any]:
     """Each round with its amounts as reported (USD, JPY) and in USD, lead, arranger, status and sources."""
     return await read(request, rounds, recipient, investor, instrument, status, since, until)
+
+
+@router.get(
+    "/funding/leaders",
+    summary="Who raised the most, or took part in the most money",
+    responses={200: {"content": {"application/json": {"example": {
+        "by": "recipient", "limit": 20,
+        "leaders": [{"slug": "xai", "iri": "https://w3id.org/aikg/id/xai", "name": "xAI", "total_usd": 22000000000, "rounds": 3}],
+    }}}}},
+)
+async def get_funding_leaders(
+    request: Request,
+    by: funding_totals.By = Query("recipient", description="recipient: totals raised; investor: totals of the rounds "
+                                                           "an investor or lead investor took part in (each round in full)"),
+    limit: int = Query(20, ge=1, le=1000, description="How many entities, largest total first"),
+) -> dict[str, Any]:
+    """USD totals over the funding rounds that have a USD amount, largest first, with the number of rounds."""
+    return {"by": by, "limit": limit, "leaders": await read(request, funding_totals.leaders, by, limit)}
 
 
 def _round(event: dict[str, Any], usd: Decimal | None) -> dict[str, Any]:

@@ -135,6 +135,30 @@ def test_funding_filters(api: httpx.Client) -> None:
     assert api.get("/funding", params={"since": "2025-13-01"}).json()["detail"][0]["loc"] == ["query", "since"]
 
 
+def test_funding_leaders_by_recipient_and_by_investor(api: httpx.Client) -> None:
+    raised = api.get("/funding/leaders").json()
+    assert raised["by"] == "recipient" and raised["limit"] == 20
+    top = raised["leaders"][0]
+    assert (top["slug"], top["name"], top["total_usd"], top["rounds"]) == ("xai", "xAI", 19_000_000_000, 3)
+    # Each total equals what /funding lists for that recipient.
+    for leader in raised["leaders"]:
+        rounds = api.get("/funding", params={"recipient": leader["slug"]}).json()
+        assert leader["total_usd"] == rounds["totals"]["usd"]
+        assert leader["rounds"] == sum(r["amount_usd"] is not None for r in rounds["rounds"])
+    invested = {i["slug"]: i for i in api.get("/funding/leaders", params={"by": "investor", "limit": 1000}).json()["leaders"]}
+    assert invested["valor-equity-partners"]["total_usd"] == sum(  # a lead investor counts as an investor
+        r["amount_usd"] for r in api.get("/funding", params={"investor": "valor-equity-partners"}).json()["rounds"])
+    totals = [i["total_usd"] for i in invested.values()]
+    assert totals == sorted(totals, reverse=True)
+    assert len(api.get("/funding/leaders", params={"limit": 1}).json()["leaders"]) == 1
+
+
+@pytest.mark.parametrize(("params", "name"), [({"by": "customer"}, "by"), ({"limit": 0}, "limit"), ({"limit": "x"}, "limit")])
+def test_bad_funding_leaders_parameters_are_a_422_naming_them(api: httpx.Client, params: dict, name: str) -> None:
+    response = api.get("/funding/leaders", params=params)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["query", name]
+
+
 def test_supply_and_capacity(api: httpx.Client) -> None:
     supply = api.get("/supply", params={"supplier": "nvidia"}).json()
     assert supply["deals"] and all(any(s["slug"] == "nvidia" for s in d["suppliers"]) for d in supply["deals"])
