@@ -153,12 +153,13 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     config: ServiceConfig | None = None,
+    access_log: bool = True,
 ) -> None:
     """Run the service under uvicorn until interrupted; an empty store gets the bundled graph first."""
     import uvicorn
 
     ensure_built(store_location)
-    uvicorn.run(create_app(store_location, config), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(store_location, config), host=host, port=port, log_level="info", access_log=access_log)
 
 
 def ensure_built(store_location: str | os.PathLike[str] | None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mimeparse
 import pyoxigraph as ox
@@ -67,6 +68,18 @@ def choose(accept: str | None, offers: Sequence[Format]) -> Format:
     """
     if not accept or not accept.strip():
         return offers[0]
+    # Clients send the same few Accept headers again and again: parse each once per set of offers.
+    if len(accept) <= 512:
+        return _choose_cached(accept, tuple(offers))
+    return _choose(accept, offers)
+
+
+@lru_cache(maxsize=1024)
+def _choose_cached(accept: str, offers: tuple[Format, ...]) -> Format:
+    return _choose(accept, offers)
+
+
+def _choose(accept: str, offers: Sequence[Format]) -> Format:
     # Aliases come after every proper name, so a wildcard (text/*) picks text/csv over the alias text/xml.
     names = [(offer.media_type, offer) for offer in offers]
     names += [(alias, offer) for offer in offers for alias in offer.aliases]

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from api import negotiation
 from api.errors import ProtocolError
 from api.negotiation import Format
-from api.reading import read
+from api.reading import read, read_cached
 from api.workers import store_cache
 from graph import analysis
 from graph.cards import UnknownEntity, closest_slugs, entity_card, local, slug_of
@@ -189,7 +189,7 @@ async def get_entity(request: Request, slug: str = _SLUG) -> Any:
     """Names, classes, relations in and out, events with amounts, dates, status and sources."""
     fmt = negotiation.choose(request.headers.get("accept"), CARD_FORMATS)
     if fmt.oxigraph is None:
-        return Response(await read(request, card_json, slug), media_type="application/json", headers={"Vary": "Accept"})
+        return Response(await read_cached(request, card_json, slug), media_type="application/json", headers={"Vary": "Accept"})
     body = await read(request, description, slug, fmt.media_type)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 

@@ -49,6 +49,11 @@ class InlineExecutor:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._lock = asyncio.Lock()
+        self._writes = 0
+
+    def version(self) -> tuple[Any, ...]:
+        """Changes whenever the graph the reads see may have changed (after every write)."""
+        return (self._writes,)
 
     async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
         return await anyio.to_thread.run_sync(task, self.store, *args)
@@ -58,6 +63,7 @@ class InlineExecutor:
             try:
                 return await anyio.to_thread.run_sync(task, self.store, *args)
             finally:
+                self._writes += 1
                 store_cache(self.store).clear()
 
     async def start(self) -> None:
@@ -83,6 +89,7 @@ class RemoteExecutor(InlineExecutor):
             try:
                 return await _within(deadline, task, self.store, *args)
             finally:
+                self._writes += 1
                 store_cache(self.store).clear()
 
 
@@ -141,6 +148,15 @@ class WorkerPool:
             if worker.process.is_alive():
                 worker.process.kill()
         self._workers.clear()
+
+    def version(self) -> tuple[Any, ...]:
+        """Changes whenever the graph the workers read may have changed: after a write through the
+        pool, or when a build or load swaps in a new generation (the path resolves elsewhere)."""
+        try:
+            swapped_in = os.readlink(self.location)  # one system call: the store path is a link to its generation
+        except OSError:
+            swapped_in = self.location
+        return (swapped_in, self._generation.value)
 
     async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
         """Run ``task(store, *args)`` in a worker; raise DeadlineExceeded after ``deadline`` seconds."""

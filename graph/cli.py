@@ -94,6 +94,8 @@ def serve(
     store: StoreOption = None,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Query worker processes (default $AIKG_WORKERS or 2).")] = None,
     deadline: Annotated[Optional[float], typer.Option("--deadline", help="Seconds a query may run (default $AIKG_DEADLINE or 30).")] = None,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log",
+                                             help="Log one line per request on stderr.")] = True,
 ) -> None:
     """Serve SPARQL 1.1 at /sparql, the REST API and the query page; builds the bundled graph into an empty store.
 
@@ -102,7 +104,8 @@ def serve(
     from api.app import ServiceConfig, serve as run_server
 
     try:
-        run_server(store, host=host, port=port, config=ServiceConfig.from_env(workers=workers, deadline=deadline))
+        run_server(store, host=host, port=port, config=ServiceConfig.from_env(workers=workers, deadline=deadline),
+                   access_log=access_log)
     except BuildError as exc:
         fail(exc.errors + ["could not build the bundled graph into the empty store"], 2)
     except (StoreError, OSError) as exc:

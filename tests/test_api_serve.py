@@ -46,3 +46,28 @@ def test_serve_has_help() -> None:
     assert result.returncode == 0
     for option in ("--host", "--port", "--store", "--workers", "--deadline"):
         assert option in result.stdout
+
+
+def test_served_cards_follow_updates_and_a_rebuild_of_the_store(tmp_path: Path) -> None:
+    """Cards are kept in the server between requests; an update through the server, or a build that
+    swaps in a new generation of the store underneath it, must show in the next card."""
+    from live_server import live_server
+
+    from graph.build import build_store
+
+    location = tmp_path / "store"
+    build_store(store=location)[0].close()
+    with live_server(location, token="t0ken") as base:
+        before = httpx.get(base + "/entities/xai").json()
+        assert httpx.get(base + "/entities/xai").json() == before  # the second answer comes from the cache
+        assert not any(r["predicate"] == "locatedIn" for r in before["relations_out"])
+        update = """INSERT DATA { GRAPH <https://w3id.org/aikg/source/test-update> { id:xai aik:locatedIn id:memphis } }"""
+        response = httpx.post(base + "/sparql", content=update.encode(), headers={
+            "Content-Type": "application/sparql-update", "Authorization": "Bearer t0ken"}, timeout=60)
+        assert response.status_code == 204, response.text
+        updated = httpx.get(base + "/entities/xai").json()
+        assert any(r["predicate"] == "locatedIn" and r["slug"] == "memphis" for r in updated["relations_out"]), updated
+        rebuilt = subprocess.run([sys.executable, "-c", "from graph.cli import main; main()", "build", "--store", str(location)],
+                                 cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+        assert rebuilt.returncode == 0, rebuilt.stderr
+        assert httpx.get(base + "/entities/xai").json() == before  # the rebuild has only the bundled facts again
