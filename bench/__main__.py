@@ -52,15 +52,22 @@ def ratios(doc: dict[str, Any]) -> list[str]:
     if load:
         out.append(f"on-disk load >= 150,000 triples/s: aikg load (with deriving) {load['per_s']:,.0f}/s, "
                    f"raw pyoxigraph bulk load {raw_load['per_s'] if raw_load else 0:,.0f}/s -> {verdict(load['per_s'] >= 150_000)}")
-    for op in ("point lookup", "2-hop investors of suppliers", "funding aggregate"):
+    for op in ("point lookup", "2-hop investors of suppliers", "funding aggregate", "funding aggregate (sub-selects)"):
         a, p = find(res, "aikg-store", op), find(res, "pyoxigraph", op)
         if a and p:
             ratio = a["median_ms"] / p["median_ms"]
             out.append(f"aikg store within 1.3x of raw pyoxigraph, {op}: {ratio:.2f}x -> {verdict(ratio <= 1.3)}")
-    a, r = find(res, "aikg-store", "funding aggregate"), find(res, "rdflib", "funding aggregate")
+    # The question (the 20 largest totals raised) as each answers it best: rdflib with the faster of
+    # its two forms, aikg with its funding leaders (the sub-select form, plus the names).
+    a = find(res, "aikg-store", "funding leaders")
+    r = min((x for x in (find(res, "rdflib", "funding aggregate"), find(res, "rdflib", "funding aggregate (sub-selects)")) if x),
+            key=lambda x: x["median_ms"], default=None)
     if a and r:
         speedup = r["median_ms"] / a["median_ms"]
-        out.append(f"funding aggregate >= 20x faster than rdflib: {speedup:,.0f}x -> {verdict(speedup >= 20)}")
+        plain = find(res, "aikg-store", "funding aggregate")
+        same = f"; the plain form through aikg's store {r['median_ms'] / plain['median_ms']:,.1f}x" if plain else ""
+        out.append(f"funding aggregate >= 20x faster than rdflib: aikg's funding leaders {speedup:,.1f}x faster than rdflib's "
+                   f"{r['op']}{same} -> {verdict(speedup >= 20)}")
     else:
         out.append("funding aggregate against rdflib: rdflib was skipped at this size")
     card = find(res, "aikg-http", "entity card @ concurrency 8")

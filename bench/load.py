@@ -138,10 +138,10 @@ def make_store(path: Path, triples: int) -> int:
     return count
 
 
-def serve(store: Path, port: int) -> subprocess.Popen:
+def serve(store: Path, port: int, extra: tuple[str, ...] = ()) -> subprocess.Popen:
     """``aikg serve`` on ``store`` with the default limits; waits until it answers."""
     process = subprocess.Popen(
-        [sys.executable, "-c", "from graph.cli import main; main()", "serve", "--store", str(store), "--port", str(port)],
+        [sys.executable, "-c", "from graph.cli import main; main()", "serve", "--store", str(store), "--port", str(port), *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={k: v for k, v in os.environ.items() if k != "AIKG_TOKEN"},
     )
