@@ -9,15 +9,17 @@ networkx projection among them, are rebuilt from the new graph).
 from __future__ import annotations
 
 import tempfile
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.errors import ProtocolError
 from api.request_body import content_type, read_body
+from api.workers import Written
 from graph.build import BuildError
 from graph.store import Store
 
@@ -37,7 +39,7 @@ events:
 """
 
 
-def run_ingest(store: Store, body: bytes) -> dict[str, Any]:
+def run_ingest(store: Store, body: bytes) -> Written:
     """Ingest the fact file in ``body`` (in the writing worker); a problem is a 400 naming its line, and nothing changes."""
     from graph.ingest import ingest
 
@@ -49,7 +51,9 @@ def run_ingest(store: Store, body: bytes) -> dict[str, Any]:
         except BuildError as exc:
             lines = [line.replace(str(path), _NAME) for line in exc.errors]
             raise ProtocolError(400, "\n".join([*lines, "ingest refused; the store was not changed"])) from None
-    return asdict(report)
+    # The workers extend their networkx projection with the quads written instead of reading the store again.
+    answer = {f.name: getattr(report, f.name) for f in fields(report) if f.name != "added"}
+    return Written(answer, ox.serialize(report.added, format=ox.RdfFormat.N_QUADS))
 
 
 @router.post(

@@ -16,7 +16,7 @@ from api import negotiation
 from api.errors import ProtocolError
 from api.negotiation import Format
 from api.reading import read, read_cached
-from api.workers import store_cache
+from api.workers import cached_projection, store_cache
 from graph import analysis
 from graph.cards import UnknownEntity, closest_slugs, entity_card, local, slug_of
 from graph.quads import ENTITIES_GRAPH
@@ -122,7 +122,7 @@ def description(store: Store, slug: str, media_type: str) -> bytes:
 
 def neighbours(store: Store, slug: str, depth: int, types: list[str]) -> dict[str, Any]:
     """Nodes and edges within ``depth`` hops; ``types`` keeps only nodes of those classes (and the centre)."""
-    graph = _projection(store)
+    graph = cached_projection(store)
     try:
         near = analysis.neighbourhood(graph, slug, depth)
     except KeyError:
@@ -134,7 +134,7 @@ def neighbours(store: Store, slug: str, depth: int, types: list[str]) -> dict[st
 
 def paths(store: Store, source: str, target: str, max_hops: int) -> dict[str, Any]:
     """All shortest paths between two nodes, each step with the documents that report it."""
-    graph = _projection(store)
+    graph = cached_projection(store)
     for slug in (source, target):
         if slug not in graph:
             raise _unknown(slug, closest_slugs(store, slug), parameter="from" if slug == source else "to")
@@ -278,13 +278,6 @@ def _entity_index(store: Store) -> dict[str, Any]:
                 classes.add(local(row["c"]))
         cache["entity_index"] = {"entities": entities, "classes": classes}
     return cache["entity_index"]
-
-
-def _projection(store: Store) -> nx.MultiDiGraph:
-    cache = store_cache(store)
-    if "projection" not in cache:
-        cache["projection"] = analysis.project(store)
-    return cache["projection"]
 
 
 def _node_link(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:

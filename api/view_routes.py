@@ -11,8 +11,7 @@ from fastapi.responses import HTMLResponse
 from api.errors import ProtocolError
 from api.reading import read
 from api.security import script_hash
-from api.workers import store_cache
-from graph import analysis
+from api.workers import cached_projection, store_cache
 from graph.cards import closest_slugs
 from graph.store import Store
 from graph.view.command import split_types
@@ -29,12 +28,10 @@ _INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 def page(store: Store, options: ViewOptions) -> str:
     """The view's HTML for ``options`` (run in a query worker); cards link to ``/entities/{slug}``."""
     cache = store_cache(store)
-    if "projection" not in cache:
-        cache["projection"] = analysis.project(store)
     if "view_details" not in cache:
         cache["view_details"] = read_details(store)
     try:
-        selection = select(cache["projection"], cache["view_details"], options)
+        selection = select(cached_projection(store), cache["view_details"], options)
     except KeyError:
         suggestions = closest_slugs(store, options.focus or "")
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""

@@ -9,16 +9,23 @@ edge, those of the events it summarises, listed in ``events``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from functools import lru_cache
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 
 from graph.cards import local, slug_of
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store
-from ontology import DERIVED_GRAPH, ID, ONTOLOGY_IRI, sparql_prologue
+from ontology import DERIVED_GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_IRI, sparql_prologue
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
 # Which event roles justify each derived shortcut edge: (role of the edge's start, role of its end).
 SHORTCUT_ROLES = {
@@ -37,7 +44,12 @@ def project(store: Store) -> nx.MultiDiGraph:
             GRAPH <{ENTITIES_GRAPH}> {{ ?n a ?cls OPTIONAL {{ ?n rdfs:label ?en FILTER(LANG(?en) = "en") }}
                                        OPTIONAL {{ ?n rdfs:label ?ja FILTER(LANG(?ja) = "ja") }} }} }}"""
     ):
-        graph.add_node(slug_of(row["n"]), kind="entity", cls=local(row["cls"]), name=row.get("en") or slug_of(row["n"]), name_ja=row.get("ja"))
+        slug = slug_of(row["n"])
+        known = graph.nodes[slug] if slug in graph else {}
+        graph.add_node(slug, kind="entity", cls=most_specific({known.get("cls"), local(row["cls"])}),
+                       name=_one_name(known.get("name"), row.get("en")), name_ja=_one_name(known.get("name_ja"), row.get("ja")))
+    for slug, data in graph.nodes(data=True):
+        data["name"] = data["name"] or slug
     for row in store.select(
         sparql_prologue()
         + """SELECT ?e ?cls ?label ?doc WHERE { GRAPH ?g { ?e prov:wasDerivedFrom ?doc ; a ?cls
@@ -46,7 +58,10 @@ def project(store: Store) -> nx.MultiDiGraph:
         slug = slug_of(row["e"])
         if slug not in graph:
             graph.add_node(slug, kind="event", cls=local(row["cls"]), name=row.get("label") or slug, name_ja=None, sources=[])
-        graph.nodes[slug]["sources"].append(row["doc"])
+        node = graph.nodes[slug]
+        node["cls"] = most_specific({node["cls"], local(row["cls"])})
+        if row["doc"] not in node["sources"]:
+            node["sources"].append(row["doc"])
     edge_sources: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     excluded = ", ".join(f"<{g}>" for g in (ENTITIES_GRAPH, ONTOLOGY_IRI))
     for row in store.select(
@@ -62,6 +77,133 @@ def project(store: Store) -> nx.MultiDiGraph:
         graph.add_edge(s, o, key=p, predicate=p, derived=derived, sources=sorted(set(g for g in graphs if g != DERIVED_GRAPH)))
     _attach_events_to_shortcuts(graph)
     return graph
+
+
+def extend(graph: nx.MultiDiGraph, quads: Iterable[ox.Quad]) -> None:
+    """Add to a projection, in place, what ``quads`` newly state, as :func:`project` would read them.
+
+    For a write that only adds (an ingest: its facts, the entities it declares and its derived
+    edges): the work is in proportion to the quads, where a new projection reads the whole store.
+    Edges are kept between nodes the projection has, as :func:`project` keeps them.
+    """
+    quads = list(quads)
+    entities: dict[str, dict[str, str]] = defaultdict(dict)
+    events: dict[str, dict[str, Any]] = defaultdict(lambda: {"classes": set(), "label": None, "docs": []})
+    for q in quads:
+        s, p, o, g = q.subject.value, q.predicate.value, q.object, q.graph_name
+        if not isinstance(g, ox.NamedNode):
+            continue
+        if g.value == ENTITIES_GRAPH:
+            if p == _RDF_TYPE:
+                entities[s].setdefault("classes", set()).add(local(o.value))
+            elif p == _RDFS_LABEL and isinstance(o, ox.Literal) and o.language in ("en", "ja"):
+                entities[s][o.language] = _one_name(entities[s].get(o.language), o.value)
+        elif p == _DERIVED_FROM:
+            events[s]["docs"].append(o.value)
+    for q in quads:  # the class and label of each event, from the graph that reports it
+        s = q.subject.value
+        if s in events and isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value != ENTITIES_GRAPH:
+            if q.predicate.value == _RDF_TYPE:
+                events[s]["classes"].add(local(q.object.value))
+            elif q.predicate.value == _RDFS_LABEL:
+                events[s]["label"] = q.object.value
+    for iri, said in entities.items():
+        slug = slug_of(iri)
+        if slug in graph:
+            node = graph.nodes[slug]
+            node["cls"] = most_specific({node["cls"], *said.get("classes", ())})
+            node["name"] = _one_name(None if node["name"] == slug else node["name"], said.get("en")) or slug
+            node["name_ja"] = _one_name(node.get("name_ja"), said.get("ja"))
+        elif said.get("classes"):
+            graph.add_node(slug, kind="entity", cls=most_specific(said["classes"]), name=said.get("en") or slug, name_ja=said.get("ja"))
+    for iri, said in events.items():
+        slug = slug_of(iri)
+        if slug not in graph and said["classes"]:
+            graph.add_node(slug, kind="event", cls=most_specific(said["classes"]), name=said["label"] or slug, name_ja=None, sources=[])
+        elif slug in graph:
+            graph.nodes[slug]["cls"] = most_specific({graph.nodes[slug]["cls"], *said["classes"]})
+        if slug in graph:
+            sources = graph.nodes[slug].setdefault("sources", [])
+            sources.extend(d for d in dict.fromkeys(said["docs"]) if d not in sources)
+    shortcuts: set[tuple[str, str, str]] = set()
+    ids, skipped = str(ID), (ENTITIES_GRAPH, ONTOLOGY_IRI)
+    for q in quads:
+        g, o = q.graph_name, q.object.value
+        if not isinstance(g, ox.NamedNode) or g.value in skipped or not isinstance(q.object, ox.NamedNode):
+            continue
+        if not (o.startswith(ids) and q.subject.value.startswith(ids)) or "#" in o:
+            continue
+        s, o, p = slug_of(q.subject.value), slug_of(o), local(q.predicate.value)
+        if s not in graph or o not in graph:
+            continue
+        derived = g.value == DERIVED_GRAPH
+        data = graph.get_edge_data(s, o, key=p)
+        if data is None:
+            graph.add_edge(s, o, key=p, predicate=p, derived=derived, sources=[] if derived else [g.value])
+        else:
+            data["derived"] = data["derived"] or derived
+            if not derived:
+                data["sources"] = sorted({*data["sources"], g.value})
+        if derived and p in SHORTCUT_ROLES:
+            shortcuts.add((s, o, p))
+    for iri in events:  # a new event may stand behind shortcut edges that were there already
+        event = slug_of(iri)
+        if event not in graph:
+            continue
+        roles: dict[str, set[str]] = defaultdict(set)
+        for _, target, role in graph.out_edges(event, keys=True):
+            roles[role].add(target)
+        for shortcut, (start_role, end_roles) in SHORTCUT_ROLES.items():
+            for start in roles.get(start_role, ()):
+                for end in set().union(*(roles.get(r, set()) for r in end_roles)):
+                    if graph.has_edge(start, end, key=shortcut):
+                        shortcuts.add((start, end, shortcut))
+    for start, end, shortcut in shortcuts:
+        data = graph.edges[start, end, shortcut]
+        if data["derived"]:
+            behind = _events_behind(graph, start, end, shortcut)
+            data["events"] = sorted(behind)
+            data["sources"] = sorted({s for e in behind for s in graph.nodes[e].get("sources", [])})
+
+
+@lru_cache(maxsize=1)
+def _ancestors() -> dict[str, frozenset[str]]:
+    """Each class of the ontology (local name) and every class above it."""
+    parents: dict[str, set[str]] = defaultdict(set)
+    for t in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE):
+        if t.predicate.value == _SUBCLASS_OF and isinstance(t.object, ox.NamedNode):
+            parents[local(t.subject.value)].add(local(t.object.value))
+
+    def above(c: str) -> frozenset[str]:
+        seen: set[str] = set()
+        todo = list(parents[c])
+        while todo:
+            parent = todo.pop()
+            if parent not in seen:
+                seen.add(parent)
+                todo.extend(parents.get(parent, ()))
+        return frozenset(seen)
+
+    return {c: above(c) for c in parents}
+
+
+def most_specific(classes: Iterable[str | None]) -> str:
+    """Of a node's classes, the one no other is below; the first in code-point order if several are."""
+    found = {c for c in classes if c}
+    lowest = {c for c in found if not any(c in _ancestors().get(other, ()) for other in found if other != c)}
+    return min(lowest or found)
+
+
+def _one_name(known: str | None, other: str | None) -> str | None:
+    """Of two labels in one language, the one a projection shows: the first in code-point order, whatever order they come in."""
+    return min(n for n in (known, other) if n) if known or other else None
+
+
+def _events_behind(graph: nx.MultiDiGraph, start: str, end: str, shortcut: str) -> set[str]:
+    """The events a derived shortcut edge summarises: those with ``start`` and ``end`` in the shortcut's roles."""
+    start_role, end_roles = SHORTCUT_ROLES[shortcut]
+    return {e for e, _, role in graph.in_edges(start, keys=True)
+            if role == start_role and graph.nodes[e]["kind"] == "event" and any(graph.has_edge(e, end, key=r) for r in end_roles)}
 
 
 def facts_only(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:

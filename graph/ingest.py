@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,6 +37,8 @@ class IngestReport:
     derived_added: int
     derived_removed: int
     seconds: float
+    added: list[ox.Quad] = field(default_factory=list, repr=False)
+    """The quads written (facts, declared entities, derived edges): what a cached projection needs to follow."""
 
 
 def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None) -> IngestReport:
@@ -75,7 +77,7 @@ def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None)
         store.flush()
     finally:
         recovery.end_change(marker)
-    return IngestReport(loaded.facts.source.slug, len(new), len(added), len(removed), time.perf_counter() - started)
+    return IngestReport(loaded.facts.source.slug, len(new), len(added), len(removed), time.perf_counter() - started, new + added)
 
 
 # -- checks against the store ------------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""After an ingest the networkx projection is extended with the quads written, not read again from the whole store.
+
+Checked two ways: in process, the extended projection equals a fresh one; over HTTP, a server
+whose workers extended their projection answers neighbourhoods and paths exactly as a server
+started afterwards (which reads the store from scratch).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import networkx as nx
+import pytest
+from live_server import live_server
+from test_load_ingest import FACT_FILE, SERVED_FILE
+
+from graph import analysis
+from graph.build import build_store
+from graph.bulk_load import load_files
+from graph.ingest import ingest
+from graph.store import open_store
+from graph.synth import write_nquads
+
+TOKEN = "pr0jection"
+
+
+def comparable(graph: nx.MultiDiGraph) -> tuple[dict[str, Any], dict[tuple[str, str, str], Any]]:
+    """Nodes and edges with their data; lists sorted (a fresh projection lists sources in query order)."""
+    def plain(data: dict[str, Any]) -> dict[str, Any]:
+        return {k: sorted(v) if isinstance(v, list) else v for k, v in data.items()}
+    return ({n: plain(d) for n, d in graph.nodes(data=True)},
+            {(u, v, k): plain(d) for u, v, k, d in graph.edges(keys=True, data=True)})
+
+
+@pytest.fixture
+def synthetic_store(tmp_path: Path) -> Path:
+    with open(tmp_path / "synthetic.nq", "w", encoding="utf-8") as handle:
+        write_nquads(handle, 5_000, seed=1)  # the world FACT_FILE refers to
+    location = tmp_path / "store"
+    build_store(store=location)[0].close()
+    load_files([tmp_path / "synthetic.nq"], store=location)
+    return location
+
+
+@pytest.mark.parametrize("fact_file", [FACT_FILE, SERVED_FILE], ids=["new-and-known-entities", "new-round-for-a-known-investor"])
+def test_an_extended_projection_equals_a_fresh_one(synthetic_store: Path, tmp_path: Path, fact_file: str) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(fact_file, encoding="utf-8")
+    store = open_store(synthetic_store)
+    try:
+        projection = analysis.project(store)
+        report = ingest(store, path)
+        assert report.added and len(report.added) == report.quads + report.derived_added
+        analysis.extend(projection, report.added)
+        fresh = analysis.project(store)
+    finally:
+        store.close()
+    assert comparable(projection) == comparable(fresh)
+    assert projection.number_of_edges() > 0
+
+
+def test_the_extension_adds_nodes_edges_names_and_the_events_behind_shortcuts(synthetic_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(FACT_FILE, encoding="utf-8")
+    store = open_store(synthetic_store)
+    try:
+        projection = analysis.project(store)
+        assert "acme-gpu-cloud" not in projection and projection.nodes["stratus-cloud"]["name_ja"] == "ストラタス・クラウド"
+        analysis.extend(projection, ingest(store, path).added)
+    finally:
+        store.close()
+    assert projection.nodes["acme-gpu-cloud"]["cls"] == "Company"
+    assert projection.nodes["stratus-cloud"]["name_ja"] == min("ストラタス・クラウド", "別名")  # two Japanese labels now: the first in code-point order
+    funded = projection.edges["acme-gpu-cloud", "stratus-cloud", "fundedBy"]
+    assert funded["derived"] and funded["events"] == ["acme-gpu-cloud-series-a-2026"]
+    assert funded["sources"] == ["https://w3id.org/aikg/source/test-wire-2026-01-acme"]
+
+
+def test_served_workers_extend_their_projection_after_post_ingest(synthetic_store: Path) -> None:
+    asks = [("/entities/valor-equity-partners/neighbors", {"depth": "1"}), ("/paths", {"from": "nova-compute", "to": "xai"}),
+            ("/entities/nova-compute/neighbors", {"depth": "2"})]
+    with live_server(synthetic_store, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
+        for _ in range(2):  # both workers build their projection before the write
+            assert client.get("/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200
+        added = client.post("/ingest", content=SERVED_FILE, headers={
+            "content-type": "application/yaml", "authorization": f"Bearer {TOKEN}"})
+        assert added.status_code == 200, added.text
+        assert set(added.json()) == {"source", "quads", "derived_added", "derived_removed", "seconds"}
+        extended = [[client.get(path, params=params).json() for path, params in asks] for _ in range(2)]  # both workers
+    with live_server(synthetic_store) as base, httpx.Client(base_url=base, timeout=120) as client:
+        fresh = [client.get(path, params=params).json() for path, params in asks]
+    assert extended[0] == extended[1] == fresh
+    assert fresh[1]["hops"] == 2 and any(n["id"] == "nova-compute" for n in fresh[0]["nodes"])
