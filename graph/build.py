@@ -192,12 +192,14 @@ def _rule_dataset(store: Store) -> dict[str, list[str]]:
 
 
 def _bulk_derive(store: Store) -> int:
-    """:func:`derive` for a store that is not live: the rules in parallel, their output bulk-loaded in parallel."""
-    dataset = _rule_dataset(store)
+    """:func:`derive` for a store that is not live: the rules in parallel, their output bulk-loaded in parallel.
+
+    The derived graph has just been removed, so the rules read the plain union of all graphs.
+    """
     rules = [rule.read_text(encoding="utf-8") for rule in rule_files()]
     with ThreadPoolExecutor(BULK_THREADS) as pool:
         # Every rule has run before anything is written, so no rule reads another's output.
-        written = b"".join(pool.map(lambda rule: store.construct_ntriples(rule, **dataset), rules))
+        written = b"".join(pool.map(store.construct_ntriples, rules))
         list(pool.map(lambda part: _bulk_write_derived(store, part), _line_parts(written, BULK_THREADS)))
     return store.graph_len(DERIVED_GRAPH)
 
