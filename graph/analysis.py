@@ -87,7 +87,20 @@ def extend(graph: nx.MultiDiGraph, quads: Iterable[ox.Quad]) -> None:
     Edges are kept between nodes the projection has, as :func:`project` keeps them.
     """
     quads = list(quads)
-    entities: dict[str, dict[str, str]] = defaultdict(dict)
+    entities, events = _said_of_nodes(quads)
+    _add_nodes(graph, entities, events)
+    shortcuts = _add_edges(graph, quads) | _shortcuts_of(graph, events)
+    for start, end, shortcut in shortcuts:  # the events behind each shortcut edge touched, and their sources
+        data = graph.edges[start, end, shortcut]
+        if data["derived"]:
+            behind = _events_behind(graph, start, end, shortcut)
+            data["events"] = sorted(behind)
+            data["sources"] = sorted({s for e in behind for s in graph.nodes[e].get("sources", [])})
+
+
+def _said_of_nodes(quads: list[ox.Quad]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """What ``quads`` say of entities (classes, names) and of events (classes, label, reporting documents)."""
+    entities: dict[str, dict[str, Any]] = defaultdict(dict)
     events: dict[str, dict[str, Any]] = defaultdict(lambda: {"classes": set(), "label": None, "docs": []})
     for q in quads:
         s, p, o, g = q.subject.value, q.predicate.value, q.object, q.graph_name
@@ -107,6 +120,11 @@ def extend(graph: nx.MultiDiGraph, quads: Iterable[ox.Quad]) -> None:
                 events[s]["classes"].add(local(q.object.value))
             elif q.predicate.value == _RDFS_LABEL:
                 events[s]["label"] = q.object.value
+    return entities, events
+
+
+def _add_nodes(graph: nx.MultiDiGraph, entities: dict[str, dict[str, Any]], events: dict[str, dict[str, Any]]) -> None:
+    """Add the new entities and events; merge what is said anew of known ones (classes, names, sources)."""
     for iri, said in entities.items():
         slug = slug_of(iri)
         if slug in graph:
@@ -125,6 +143,10 @@ def extend(graph: nx.MultiDiGraph, quads: Iterable[ox.Quad]) -> None:
         if slug in graph:
             sources = graph.nodes[slug].setdefault("sources", [])
             sources.extend(d for d in dict.fromkeys(said["docs"]) if d not in sources)
+
+
+def _add_edges(graph: nx.MultiDiGraph, quads: list[ox.Quad]) -> set[tuple[str, str, str]]:
+    """Add the edges ``quads`` state between nodes of the projection; return the derived shortcut edges among them."""
     shortcuts: set[tuple[str, str, str]] = set()
     ids, skipped = str(ID), (ENTITIES_GRAPH, ONTOLOGY_IRI)
     for q in quads:
@@ -146,7 +168,13 @@ def extend(graph: nx.MultiDiGraph, quads: Iterable[ox.Quad]) -> None:
                 data["sources"] = sorted({*data["sources"], g.value})
         if derived and p in SHORTCUT_ROLES:
             shortcuts.add((s, o, p))
-    for iri in events:  # a new event may stand behind shortcut edges that were there already
+    return shortcuts
+
+
+def _shortcuts_of(graph: nx.MultiDiGraph, events: dict[str, dict[str, Any]]) -> set[tuple[str, str, str]]:
+    """The shortcut edges the new ``events`` stand behind, including ones that were there already."""
+    shortcuts: set[tuple[str, str, str]] = set()
+    for iri in events:
         event = slug_of(iri)
         if event not in graph:
             continue
@@ -158,12 +186,7 @@ def extend(graph: nx.MultiDiGraph, quads: Iterable[ox.Quad]) -> None:
                 for end in set().union(*(roles.get(r, set()) for r in end_roles)):
                     if graph.has_edge(start, end, key=shortcut):
                         shortcuts.add((start, end, shortcut))
-    for start, end, shortcut in shortcuts:
-        data = graph.edges[start, end, shortcut]
-        if data["derived"]:
-            behind = _events_behind(graph, start, end, shortcut)
-            data["events"] = sorted(behind)
-            data["sources"] = sorted({s for e in behind for s in graph.nodes[e].get("sources", [])})
+    return shortcuts
 
 
 @lru_cache(maxsize=1)
