@@ -14,8 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from api import (
-    errors, export_routes, extract_routes, funding, ingest_routes, limits, query_page, rest_entities, security, sources,
-    sparql_protocol, supply, view_routes,
+    errors, export_routes, extract_routes, funding, ingest_routes, limits, projection, query_page, rest_entities, security,
+    sources, sparql_protocol, supply, view_routes,
 )
 from api.errors import ProtocolError
 from api.health import QuadCount
@@ -83,6 +83,9 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     config = config or ServiceConfig.from_env()
     location = resolve_location(store_location)
 
+    # A request waits for the network projection at most half its deadline, so the wait never costs a worker.
+    projection.WAIT["seconds"] = min(20.0, config.deadline / 2)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if location == MEMORY:
@@ -98,7 +101,7 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
         else:
             recovery.recover(location)  # an update cut short by a crash: derive the shortcut edges again
             open_store(location, read_only=True).close()  # fail now, with the store's message, if it is missing
-            app.state.executor = WorkerPool(location, size=config.workers)
+            app.state.executor = WorkerPool(location, size=config.workers, projection_wait=projection.WAIT["seconds"])
         await app.state.executor.start()
         app.state.quad_count = QuadCount(app.state.executor, config.deadline)
         try:

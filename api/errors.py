@@ -18,10 +18,13 @@ from graph.store import StoreError
 class ProtocolError(Exception):
     """An HTTP error with its status, message and optional headers."""
 
-    def __init__(self, status: int, message: str, *, allow: str | None = None, authenticate: bool = False) -> None:
+    def __init__(self, status: int, message: str, *, allow: str | None = None, authenticate: bool = False,
+                 retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.headers: dict[str, str] = {}
+        if retry_after is not None:
+            self.headers["Retry-After"] = str(retry_after)
         if allow:
             self.headers["Allow"] = allow
         if authenticate:

@@ -11,7 +11,8 @@ from fastapi.responses import HTMLResponse
 from api.errors import ProtocolError
 from api.reading import read
 from api.security import script_hash
-from api.workers import cached_projection, store_cache
+from api.projection import cached_projection
+from api.workers import store_cache
 from graph.cards import closest_slugs
 from graph.store import Store
 from graph.view.command import split_types

@@ -9,7 +9,8 @@ and readers reopen on their next task. A worker also reopens when a build swaps 
 generation of the store (the store path then resolves to a new directory).
 
 After an ingest (a write that only adds quads) each worker extends its networkx projection with
-the quads written instead of dropping it; after any other write the caches are made afresh.
+the quads written instead of dropping it; after any other write the caches are made afresh
+(the projection in the background: :mod:`api.projection`).
 
 Tradeoffs: each worker costs a process and its own caches (labels, the networkx projection),
 a killed query loses its worker's warm caches, and an update waits for the reads in flight
@@ -30,7 +31,6 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import anyio.to_thread
-import pyoxigraph as ox
 
 from graph.store import MEMORY, Store, StoreError, open_store
 
@@ -47,16 +47,6 @@ def store_cache(store: Store) -> dict[str, Any]:
     return store.__dict__.setdefault("_api_cache", {})
 
 
-def cached_projection(store: Store) -> Any:
-    """The store's networkx projection (:func:`graph.analysis.project`), made once per opened store."""
-    cache = store_cache(store)
-    if "projection" not in cache:
-        from graph import analysis
-
-        cache["projection"] = analysis.project(store)
-    return cache["projection"]
-
-
 @dataclass
 class Written:
     """A write task's answer together with the quads it added, when adding them is all it did.
@@ -71,22 +61,15 @@ class Written:
 
 
 def _kept_projection(store: Store | None) -> Any:
-    return store_cache(store).get("projection") if store is not None else None
+    from api import projection  # it builds on this module
+
+    return projection.kept(store)
 
 
-def _follow(projection: Any, added: bytes | None, store: Store, shared: bool = False) -> None:
-    """Give the freshly opened ``store`` the projection from before the write, extended with what it added.
+def _follow(kept: Any, added: bytes | None, store: Store, shared: bool = False) -> None:
+    from api import projection
 
-    ``shared``: reads in other threads may still be walking the old projection, so extend a copy.
-    """
-    if projection is None or added is None:
-        return
-    from graph import analysis
-
-    if shared:
-        projection = projection.copy()
-    analysis.extend(projection, ox.parse(added, format=ox.RdfFormat.N_QUADS))
-    store_cache(store)["projection"] = projection
+    projection.follow(kept, added, store, shared)
 
 
 class InlineExecutor:
@@ -170,11 +153,12 @@ class _Worker:
 class WorkerPool:
     """A pool of worker processes over a store on disk; see the module docstring."""
 
-    def __init__(self, location: str | os.PathLike[str], size: int = 2) -> None:
+    def __init__(self, location: str | os.PathLike[str], size: int = 2, projection_wait: float = 20.0) -> None:
         if str(location) == MEMORY:
             raise ValueError("a worker pool needs a store on disk; use InlineExecutor for :memory:")
         self.location = str(location)
         self.size = max(1, size)
+        self.projection_wait = projection_wait
         self._ctx = mp.get_context("spawn")  # fork would copy the server's threads and locks
         self._generation = self._ctx.Value("q", 0, lock=False)  # writes are serialised by _write_lock
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
@@ -257,7 +241,8 @@ class WorkerPool:
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(
-            target=_serve, args=(self.location, child, self._generation), daemon=True, name="aikg-query-worker"
+            target=_serve, args=(self.location, child, self._generation, self.projection_wait), daemon=True,
+            name="aikg-query-worker",
         )
         process.start()
         child.close()
@@ -306,8 +291,11 @@ class WorkerPool:
         raise value
 
 
-def _serve(location: str, conn: Connection, generation: Any) -> None:
+def _serve(location: str, conn: Connection, generation: Any, projection_wait: float) -> None:
     """The worker loop: receive (mode, task, args), answer ("ok", result) or ("error", exception)."""
+    from api import projection
+
+    projection.WAIT["seconds"] = projection_wait
     store: Store | None = None
     opened_as: tuple[str, int] | None = None
     kept = None  # the projection from before a write, until the write is known to have only added quads

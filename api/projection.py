@@ -1,0 +1,87 @@
+"""The networkx projection a query worker holds (:func:`graph.analysis.project`): made once per
+opened store, in the background, and extended after an ingest rather than made again.
+
+Making the projection reads the whole store: 15 s at a million triples, minutes at ten million,
+longer than a request may run. So the first request that needs it starts it in a thread of the
+worker and waits for it a while; if it is not ready by then, the answer is a 503 with
+``Retry-After`` while the thread goes on, and the worker keeps answering other requests.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import networkx as nx
+import pyoxigraph as ox
+
+from api.errors import ProtocolError
+from api.workers import store_cache
+from graph import analysis
+from graph.store import Store
+
+WAIT = {"seconds": 20.0}
+"""How long a request waits for a projection being made before it answers 503; set per server
+(below its deadline, so the wait never costs the worker its life)."""
+_READY, _MAKING = "projection", "projection_in_the_making"
+
+
+class _Making:
+    """A projection being made in a background thread."""
+
+    def __init__(self, store: Store) -> None:
+        self.started = time.monotonic()
+        self.done = threading.Event()
+        self.graph: nx.MultiDiGraph | None = None
+        self.error: BaseException | None = None
+        threading.Thread(target=self._make, args=(store,), daemon=True, name="aikg-projection").start()
+
+    def _make(self, store: Store) -> None:
+        try:
+            self.graph = analysis.project(store)
+        except BaseException as exc:  # noqa: BLE001 - handed to the request that waits for it
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+def cached_projection(store: Store) -> nx.MultiDiGraph:
+    """The projection of ``store``: at once if made, else made in the background and waited for up to ``WAIT``.
+
+    Raises ProtocolError 503 (with ``Retry-After``) when it is still being made after the wait.
+    """
+    cache = store_cache(store)
+    ready = cache.get(_READY)
+    if ready is not None:
+        return ready
+    making = cache.get(_MAKING)
+    if making is None:
+        making = cache[_MAKING] = _Making(store)
+    making.done.wait(WAIT["seconds"])
+    if not making.done.is_set():
+        raise ProtocolError(503, f"the graph's network (the projection paths and neighbourhoods are read from) is still "
+                                 f"being made: {time.monotonic() - making.started:.0f} s so far; ask again shortly",
+                            retry_after=10)
+    del cache[_MAKING]
+    if making.error is not None:
+        raise making.error
+    cache[_READY] = making.graph
+    return making.graph
+
+
+def kept(store: Store | None) -> nx.MultiDiGraph | None:
+    """The projection ``store`` holds, if made: to carry over a write that only adds quads."""
+    return store_cache(store).get(_READY) if store is not None else None
+
+
+def follow(projection: nx.MultiDiGraph | None, added: bytes | None, store: Store, shared: bool = False) -> None:
+    """Give the freshly opened ``store`` the projection from before the write, extended with the quads it ``added``.
+
+    ``shared``: reads in other threads may still be walking the old projection, so extend a copy.
+    """
+    if projection is None or added is None:
+        return
+    if shared:
+        projection = projection.copy()
+    analysis.extend(projection, ox.parse(added, format=ox.RdfFormat.N_QUADS))
+    store_cache(store)[_READY] = projection

@@ -1,0 +1,65 @@
+"""The network projection is made in the background: a request that needs it waits a while, then
+is told to come back (503, Retry-After) while the projection goes on being made."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from live_server import live_server
+
+from api import projection
+from api.errors import ProtocolError
+from graph import analysis
+from graph.bulk_load import load_files
+from graph.store import open_store
+from graph.synth import write_nquads
+
+
+@pytest.fixture(scope="module")
+def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store whose projection takes about a second to make: far longer than the waits below."""
+    folder = tmp_path_factory.mktemp("projection")
+    with open(folder / "synthetic.nq", "w", encoding="utf-8") as handle:
+        write_nquads(handle, 100_000, seed=4)
+    load_files([folder / "synthetic.nq"], store=folder / "store", replace=True)
+    return folder / "store"
+
+
+def test_a_request_waits_then_is_told_to_come_back_while_the_projection_is_made(big_store: Path, monkeypatch) -> None:
+    monkeypatch.setitem(projection.WAIT, "seconds", 0.01)
+    store = open_store(big_store, read_only=True)
+    try:
+        with pytest.raises(ProtocolError) as refused:
+            projection.cached_projection(store)
+        assert refused.value.status == 503 and refused.value.headers["Retry-After"] == "10"
+        assert "still being made" in str(refused.value)
+        monkeypatch.setitem(projection.WAIT, "seconds", 120)
+        made = projection.cached_projection(store)  # the same thread's work, not a second projection
+        assert projection.cached_projection(store) is made
+        fresh = analysis.project(store)
+    finally:
+        store.close()
+    assert made.number_of_nodes() == fresh.number_of_nodes() > 1000
+    assert made.number_of_edges() == fresh.number_of_edges()
+
+
+def test_served_paths_answer_503_until_the_projection_is_made_then_200(big_store: Path) -> None:
+    # A deadline of 0.2 s: requests wait 0.1 s for the projection, far less than it takes.
+    with live_server(big_store, deadline="0.2") as base, httpx.Client(base_url=base, timeout=30) as client:
+        hub = client.get("/funding/leaders", params={"limit": 1}).json()["leaders"][0]["slug"]
+        first = client.get(f"/entities/{hub}/neighbors")
+        assert first.status_code == 503 and first.headers["retry-after"] == "10", first.text
+        assert "still being made" in first.json()["detail"]
+        assert client.get("/health").json()["status"] == "ok"
+        answered = None
+        for _ in range(600):
+            response = client.get(f"/entities/{hub}/neighbors")
+            if response.status_code == 200:
+                answered = response.json()
+                break
+            assert response.status_code == 503, response.text
+            time.sleep(0.2)
+        assert answered is not None and len(answered["nodes"]) > 10
