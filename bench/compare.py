@@ -40,7 +40,7 @@ QUERY_OPS = ("point lookup", "2-hop investors of suppliers", "funding aggregate"
 GRAPH_OPS = ("entity card", "entity card (biggest start-up)", "neighbourhood", "shortest path")
 OPS = QUERY_OPS + GRAPH_OPS
 SUBSELECTS_IN_RDFLIB_UP_TO = 200_000
-"""rdflib joins sub-selects by nested loops (21 s against 0.3 s for the plain form at 100,000
+"""rdflib joins sub-selects by nested loops (18 s against 0.3 s for the plain form at 100,000
 triples): above this size that form is left out of its run."""
 BUDGET = {"seconds": 8.0}
 """Seconds each operation is repeated for (at least three runs); ``--seconds`` sets it."""
@@ -137,7 +137,7 @@ def run_rdflib(nquads: str, triples: int, budget: float) -> list[dict[str, Any]]
     for op in OPS[:-1]:
         if op == "funding aggregate (sub-selects)" and triples > SUBSELECTS_IN_RDFLIB_UP_TO:
             rows.append(row("rdflib", op, note=f"skipped above {SUBSELECTS_IN_RDFLIB_UP_TO:,} triples: rdflib joins "
-                                                "sub-selects by nested loops (70x slower than the plain form at 100,000)"))
+                                                "sub-selects by nested loops (60x slower than the plain form at 100,000)"))
             continue
         rows.append(row("rdflib", op, **timed(lambda q=queries[op]: list(data.query(q)), budget=5, least=2, most=20)))
     ids = str(ID)
