@@ -85,13 +85,13 @@ class InlineExecutor:
         return (self._writes,)
 
     async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
-        return await anyio.to_thread.run_sync(task, self.store, *args)
+        return await self._call(deadline, task, *args)
 
     async def write(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
         async with self._lock:
             kept, added = _kept_projection(self.store), None
             try:
-                result = await anyio.to_thread.run_sync(task, self.store, *args)
+                result = await self._call(deadline, task, *args)
                 if isinstance(result, Written):
                     result, added = result.answer, result.added
                 return result
@@ -99,6 +99,9 @@ class InlineExecutor:
                 self._writes += 1
                 store_cache(self.store).clear()
                 _follow(kept, added, self.store, shared=True)
+
+    async def _call(self, deadline: float | None, task: Task, *args: Any) -> Any:
+        return await anyio.to_thread.run_sync(task, self.store, *args)
 
     async def start(self) -> None:
         return None
@@ -115,21 +118,8 @@ class RemoteExecutor(InlineExecutor):
     thread's wait. Other requests and ``/health`` run in threads of their own meanwhile.
     """
 
-    async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
+    async def _call(self, deadline: float | None, task: Task, *args: Any) -> Any:
         return await _within(deadline, task, self.store, *args)
-
-    async def write(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
-        async with self._lock:
-            kept, added = _kept_projection(self.store), None
-            try:
-                result = await _within(deadline, task, self.store, *args)
-                if isinstance(result, Written):
-                    result, added = result.answer, result.added
-                return result
-            finally:
-                self._writes += 1
-                store_cache(self.store).clear()
-                _follow(kept, added, self.store, shared=True)
 
 
 async def _within(deadline: float | None, task: Task, *args: Any) -> Any:
