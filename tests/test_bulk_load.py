@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from synthetic import synthetic_file
 
 from graph import build, bulk_load
 from graph.build import derived_triples
 from graph.bulk_load import LoadError, file_parts, load_files
 from graph.store import open_store
-from graph.synth import write_nquads
 from ontology import DERIVED_GRAPH, sparql_prologue
 
 P = "https://example.org/p"
@@ -29,10 +29,7 @@ def split(monkeypatch):
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("rdf") / "synthetic.nq"
-    with open(path, "w", encoding="utf-8") as handle:
-        write_nquads(handle, 3_000, seed=2)
-    return path
+    return synthetic_file(tmp_path_factory.mktemp("rdf"), 3_000, seed=2)
 
 
 def stored(location: Path) -> tuple[set[ox.Quad], set[ox.Triple]]:

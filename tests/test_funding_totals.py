@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from synthetic import synthetic_store
 
 from graph import funding_totals
-from graph.bulk_load import load_files
 from graph.store import Store, open_store
-from graph.synth import write_nquads
 from ontology import AIK
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -20,11 +19,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    folder = tmp_path_factory.mktemp("totals")
-    with open(folder / "synthetic.nq", "w", encoding="utf-8") as handle:
-        write_nquads(handle, 20_000, seed=3)
-    load_files([folder / "synthetic.nq"], store=folder / "store", replace=True)
-    opened = open_store(folder / "store", read_only=True)
+    opened = open_store(synthetic_store(tmp_path_factory.mktemp("totals"), 20_000, seed=3), read_only=True)
     yield opened
     opened.close()
 

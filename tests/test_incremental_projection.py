@@ -14,14 +14,12 @@ import httpx
 import networkx as nx
 import pytest
 from live_server import live_server
+from synthetic import synthetic_store
 from test_load_ingest import FACT_FILE, SERVED_FILE
 
 from graph import analysis
-from graph.build import build_store
-from graph.bulk_load import load_files
 from graph.ingest import ingest
 from graph.store import open_store
-from graph.synth import write_nquads
 
 TOKEN = "pr0jection"
 
@@ -35,20 +33,15 @@ def comparable(graph: nx.MultiDiGraph) -> tuple[dict[str, Any], dict[tuple[str, 
 
 
 @pytest.fixture
-def synthetic_store(tmp_path: Path) -> Path:
-    with open(tmp_path / "synthetic.nq", "w", encoding="utf-8") as handle:
-        write_nquads(handle, 5_000, seed=1)  # the world FACT_FILE refers to
-    location = tmp_path / "store"
-    build_store(store=location)[0].close()
-    load_files([tmp_path / "synthetic.nq"], store=location)
-    return location
+def loaded(tmp_path: Path) -> Path:
+    return synthetic_store(tmp_path, 5_000, seed=1, bundled=True)  # the world FACT_FILE refers to, on the bundled graph
 
 
 @pytest.mark.parametrize("fact_file", [FACT_FILE, SERVED_FILE], ids=["new-and-known-entities", "new-round-for-a-known-investor"])
-def test_an_extended_projection_equals_a_fresh_one(synthetic_store: Path, tmp_path: Path, fact_file: str) -> None:
+def test_an_extended_projection_equals_a_fresh_one(loaded: Path, tmp_path: Path, fact_file: str) -> None:
     path = tmp_path / "facts.yaml"
     path.write_text(fact_file, encoding="utf-8")
-    store = open_store(synthetic_store)
+    store = open_store(loaded)
     try:
         projection = analysis.project(store)
         report = ingest(store, path)
@@ -61,10 +54,10 @@ def test_an_extended_projection_equals_a_fresh_one(synthetic_store: Path, tmp_pa
     assert projection.number_of_edges() > 0
 
 
-def test_the_extension_adds_nodes_edges_names_and_the_events_behind_shortcuts(synthetic_store: Path, tmp_path: Path) -> None:
+def test_the_extension_adds_nodes_edges_names_and_the_events_behind_shortcuts(loaded: Path, tmp_path: Path) -> None:
     path = tmp_path / "facts.yaml"
     path.write_text(FACT_FILE, encoding="utf-8")
-    store = open_store(synthetic_store)
+    store = open_store(loaded)
     try:
         projection = analysis.project(store)
         assert "acme-gpu-cloud" not in projection and projection.nodes["stratus-cloud"]["name_ja"] == "ストラタス・クラウド"
@@ -78,10 +71,10 @@ def test_the_extension_adds_nodes_edges_names_and_the_events_behind_shortcuts(sy
     assert funded["sources"] == ["https://w3id.org/aikg/source/test-wire-2026-01-acme"]
 
 
-def test_served_workers_extend_their_projection_after_post_ingest(synthetic_store: Path) -> None:
+def test_served_workers_extend_their_projection_after_post_ingest(loaded: Path) -> None:
     asks = [("/entities/valor-equity-partners/neighbors", {"depth": "1"}), ("/paths", {"from": "nova-compute", "to": "xai"}),
             ("/entities/nova-compute/neighbors", {"depth": "2"})]
-    with live_server(synthetic_store, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
+    with live_server(loaded, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
         for _ in range(2):  # both workers build their projection before the write
             assert client.get("/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200
         added = client.post("/ingest", content=SERVED_FILE, headers={
@@ -89,7 +82,7 @@ def test_served_workers_extend_their_projection_after_post_ingest(synthetic_stor
         assert added.status_code == 200, added.text
         assert set(added.json()) == {"source", "quads", "derived_added", "derived_removed", "seconds"}
         extended = [[client.get(path, params=params).json() for path, params in asks] for _ in range(2)]  # both workers
-    with live_server(synthetic_store) as base, httpx.Client(base_url=base, timeout=120) as client:
+    with live_server(loaded) as base, httpx.Client(base_url=base, timeout=120) as client:
         fresh = [client.get(path, params=params).json() for path, params in asks]
     assert extended[0] == extended[1] == fresh
     assert fresh[1]["hops"] == 2 and any(n["id"] == "nova-compute" for n in fresh[0]["nodes"])

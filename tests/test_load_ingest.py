@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from synthetic import synthetic_file
 
 from graph.build import derived_triples
 from graph.quads import ENTITIES_GRAPH
 from graph.store import open_store
-from graph.synth import write_nquads
 from ontology import DERIVED_GRAPH, sparql_prologue
 
 
@@ -42,10 +42,7 @@ def derived_agree(location: Path) -> bool:
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("rdf") / "synthetic.nq"
-    with open(path, "w", encoding="utf-8") as handle:
-        write_nquads(handle, 5_000, seed=1)
-    return path
+    return synthetic_file(tmp_path_factory.mktemp("rdf"), 5_000, seed=1)
 
 
 @pytest.fixture(scope="module")

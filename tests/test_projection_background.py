@@ -9,23 +9,18 @@ from pathlib import Path
 import httpx
 import pytest
 from live_server import live_server
+from synthetic import synthetic_store
 
 from api import projection
 from api.errors import ProtocolError
 from graph import analysis
-from graph.bulk_load import load_files
 from graph.store import open_store
-from graph.synth import write_nquads
 
 
 @pytest.fixture(scope="module")
 def big_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store whose projection takes about a second to make: far longer than the waits below."""
-    folder = tmp_path_factory.mktemp("projection")
-    with open(folder / "synthetic.nq", "w", encoding="utf-8") as handle:
-        write_nquads(handle, 100_000, seed=4)
-    load_files([folder / "synthetic.nq"], store=folder / "store", replace=True)
-    return folder / "store"
+    return synthetic_store(tmp_path_factory.mktemp("projection"), 100_000, seed=4)
 
 
 def test_a_request_waits_then_is_told_to_come_back_while_the_projection_is_made(big_store: Path, monkeypatch) -> None:
