@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 
 from api.reading import read
 from graph import funding_totals
+from graph.funding_totals import json_number
 from graph.cards import describe_events
 from graph.store import Store
 from ontology import ID, sparql_prologue
@@ -67,9 +68,9 @@ def rounds(
         "count": len(items),
         "rounds": items,
         "totals": {
-            "usd": _plain(sum((Decimal(str(i["amount_usd"] or 0)) for i in items), Decimal(0))),
-            "by_instrument": {k: _plain(v) for k, v in sorted(by_instrument.items())},
-            "by_status": {k: _plain(v) for k, v in sorted(by_status.items())},
+            "usd": json_number(sum((Decimal(str(i["amount_usd"] or 0)) for i in items), Decimal(0))),
+            "by_instrument": {k: json_number(v) for k, v in sorted(by_instrument.items())},
+            "by_status": {k: json_number(v) for k, v in sorted(by_status.items())},
         },
     }
 
@@ -123,13 +124,10 @@ def _round(event: dict[str, Any], usd: Decimal | None) -> dict[str, Any]:
     recipient = (people.get("recipient") or [None])[0]
     return {
         "id": event["id"], "iri": event["iri"], "label": event["label"], "recipient": recipient,
-        "amount_usd": _plain(usd) if usd is not None else None, "amounts": event["amounts"], "instruments": event["instruments"],
+        "amount_usd": json_number(usd) if usd is not None else None, "amounts": event["amounts"], "instruments": event["instruments"],
         "status": event.get("status"), "lead": people.get("leadInvestor", []), "investors": people.get("investor", []),
         "arrangers": people.get("arranger", []), "for_assets": people.get("forAsset", []),
         "date": event.get("date"), "purpose": event.get("purpose"), "sources": event["sources"],
         "reported_by": event["reported_by"],
     }
 
-
-def _plain(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)

@@ -32,7 +32,7 @@ def leaders(store: Store, by: By = "recipient", limit: int = 20) -> list[dict[st
         raise ValueError(f"limit must be at least 1, not {limit}")
     rows = store.select(totals_query(by, limit))
     names = _names(store, [r["who"] for r in rows])
-    return [{"slug": slug_of(r["who"]), "iri": r["who"], "name": names.get(r["who"]), "total_usd": _plain(r["total"]),
+    return [{"slug": slug_of(r["who"]), "iri": r["who"], "name": names.get(r["who"]), "total_usd": json_number(r["total"]),
              "rounds": r["rounds"]} for r in rows]
 
 
@@ -58,7 +58,7 @@ def _names(store: Store, iris: list[str]) -> dict[str, str]:
             GRAPH <{ENTITIES_GRAPH}> {{ ?e rdfs:label ?name FILTER(LANG(?name) = "en") }} }}""")}
 
 
-def _plain(value: Any) -> int | float:
-    """A sum as JSON wants it: an int when whole, else a float."""
+def json_number(value: Any) -> int | float:
+    """An amount as JSON wants it: an int when whole (exact at any size), else a float."""
     value = Decimal(str(value))
     return int(value) if value == value.to_integral_value() else float(value)
