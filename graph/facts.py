@@ -256,6 +256,10 @@ class FactFile(FactModel):
     events: list[Event] = []
 
 
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""The characters str.splitlines breaks at."""
+
+
 @dataclass(frozen=True)
 class FactError:
     """One problem in a fact file: where it is and which rule it breaks."""
@@ -267,7 +271,9 @@ class FactError:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        # A message may quote the file's own text (a bad tag "\n"): its line breaks are shown escaped, one line a problem.
+        message = "".join(repr(c)[1:-1] if c in _LINE_BREAKS else c for c in self.message)
+        return f"{where}: {self.field}: {message}" if self.field else f"{where}: {message}"
 
 
 @dataclass(frozen=True)

@@ -105,3 +105,19 @@ def test_aikg_validate_gives_a_changed_seed_file_a_clear_verdict(text: str) -> N
 ))
 def test_aikg_validate_refuses_any_text_by_name(text: str) -> None:
     _assert_clear_verdict(text)
+
+
+def test_a_message_quoting_a_line_break_from_the_file_stays_on_one_line(tmp_path: Path) -> None:
+    """Found by the fuzzing above: an event whose type is a line break was named in a message spread over two lines."""
+    doc = yaml.safe_load(yaml.safe_dump(SEED, allow_unicode=True))
+    doc["events"][0]["type"] = "\n"
+    path = tmp_path / "facts.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    try:
+        load_fact_file(path)
+    except FactFileError as refused:
+        lines = [str(error) for error in refused.errors]
+    else:
+        raise AssertionError("an event type of a line break was accepted")
+    assert any("'\\n'" in line and "events[0]" in line for line in lines), lines
+    assert all("\n" not in line and line.startswith(str(path)) for line in lines), lines
