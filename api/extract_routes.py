@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.errors import ProtocolError
 from api.reading import read
-from api.request_body import content_type, read_body
+from api.request_body import GUARDED_WRITE_ERRORS, content_type, read_body, require_utf8
 from graph.extract.extractor import LANGUAGES, extract_article
 from graph.extract.entities import known_from_store
 
@@ -66,9 +66,7 @@ _EXAMPLE_ANSWER = {
                   "facts": {"type": "object"}, "warnings": {"type": "array", "items": {"type": "string"}}}},
                   "example": _EXAMPLE_ANSWER}}},
         400: {"description": "Body or option not valid (not JSON, no text, a bad date or language)"},
-        401: {"description": "No token, or a wrong one"},
-        403: {"description": "The server is read-only (no AIKG_TOKEN configured)"},
-        413: {"description": "Body larger than the server's limit"},
+        **GUARDED_WRITE_ERRORS,
         415: {"description": "Content-Type is neither application/json nor text/plain"},
     },
 )
@@ -79,8 +77,7 @@ async def extract(request: Request) -> JSONResponse:
     config.authorize(request.headers.get("authorization"))
     media_type, charset = content_type(request)
     body = await read_body(request, config.max_body_bytes)
-    if charset not in (None, "utf-8", "utf8"):
-        raise ProtocolError(415, f"charset={charset} is not supported: send the body in UTF-8")
+    require_utf8(charset)
     text, options = _parse(media_type, body, dict(request.query_params))
     known = await read(request, known_from_store)
     try:

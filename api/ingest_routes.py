@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.errors import ProtocolError
-from api.request_body import content_type, read_body
+from api.request_body import GUARDED_WRITE_ERRORS, content_type, read_body, require_utf8
 from api.workers import Written
 from graph.build import BuildError
 from graph.store import Store
@@ -68,9 +68,7 @@ def run_ingest(store: Store, body: bytes) -> Written:
                                                             "derived_added": 9, "derived_removed": 0, "seconds": 0.08}}}},
         400: {"description": "Not a valid fact file, or one that clashes with the graph (its source or event ids already there, "
                              "an unknown slug); one line per problem, naming the line of the body; nothing changed"},
-        401: {"description": "No token, or a wrong one"},
-        403: {"description": "The server is read-only (no AIKG_TOKEN configured)"},
-        413: {"description": "Body larger than the server's limit"},
+        **GUARDED_WRITE_ERRORS,
         415: {"description": "Content-Type is not YAML (application/yaml, text/yaml) or text/plain"},
         503: {"description": "The write passed the deadline and was stopped"},
     },
@@ -82,8 +80,7 @@ async def ingest_fact_file(request: Request) -> JSONResponse:
     media_type, charset = content_type(request)
     if media_type not in MEDIA_TYPES:
         raise ProtocolError(415, f"Content-Type {media_type or 'none'} is not accepted: send the fact file as application/yaml")
-    if charset not in (None, "utf-8", "utf8"):
-        raise ProtocolError(415, f"charset={charset} is not supported: send the fact file in UTF-8")
+    require_utf8(charset, "the fact file")
     body = await read_body(request, config.max_body_bytes)
     report = await request.app.state.executor.write(run_ingest, body, deadline=config.deadline)
     return JSONResponse(report)

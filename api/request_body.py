@@ -7,6 +7,20 @@ from fastapi import Request
 from api.errors import ProtocolError
 
 
+GUARDED_WRITE_ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "No token, or a wrong one"},
+    403: {"description": "The server is read-only (no AIKG_TOKEN configured)"},
+    413: {"description": "Body larger than the server's limit"},
+}
+"""The OpenAPI answers every route behind the update token that reads a body shares."""
+
+
+def require_utf8(charset: str | None, what: str = "the body") -> None:
+    """415 unless the declared charset is UTF-8 (or none is declared)."""
+    if charset not in (None, "utf-8", "utf8"):
+        raise ProtocolError(415, f"charset={charset} is not supported: send {what} in UTF-8")
+
+
 def content_type(request: Request) -> tuple[str | None, str | None]:
     """The media type (lower case) and the charset parameter of Content-Type; (None, None) without one."""
     header = request.headers.get("content-type")

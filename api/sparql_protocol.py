@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from api import limits, negotiation, query_page, service_description
 from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
-from api.request_body import content_type, read_body
+from api.request_body import content_type, read_body, require_utf8
 from api.workers import store_cache
 from graph import query_guard, recovery
 from graph.build import derive
@@ -223,8 +223,7 @@ async def sparql_post(request: Request) -> Response:
     config = request.app.state.config
     media_type, charset = content_type(request)
     body = await read_body(request, config.max_body_bytes)
-    if charset not in (None, "utf-8", "utf8"):
-        raise ProtocolError(415, f"charset={charset} is not supported: send the body in UTF-8")
+    require_utf8(charset)
     params = list(request.query_params.multi_items())
     if media_type == FORM_TYPE:
         params += parse_qsl(_utf8(body), keep_blank_values=True)
