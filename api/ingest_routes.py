@@ -2,8 +2,8 @@
 
 A write, so it needs the update token exactly as SPARQL Update does, and it runs through the
 single writer of the query workers: reads pause, one worker applies the file in one
-transaction with its derived edges, and every worker reopens the store (so its caches, the
-networkx projection among them, are rebuilt from the new graph).
+transaction with its derived edges, and every worker reopens the store: it extends its
+networkx projection with the quads the file added, and makes its other caches afresh.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ from fastapi.responses import Response
 from api import negotiation
 from api.errors import ProtocolError
 from api.negotiation import Format
-from api.reading import read, read_cached
 from api.projection import cached_projection
+from api.reading import read, read_cached
 from api.workers import store_cache
 from graph import analysis
 from graph.cards import UnknownEntity, closest_slugs, entity_card, local, slug_of

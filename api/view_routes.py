@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.errors import ProtocolError
+from api.projection import cached_projection
 from api.reading import read
 from api.security import script_hash
-from api.projection import cached_projection
 from api.workers import store_cache
 from graph.cards import closest_slugs
 from graph.store import Store

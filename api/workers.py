@@ -52,7 +52,7 @@ class Written:
     """A write task's answer together with the quads it added, when adding them is all it did.
 
     The readers then extend their cached projection with those quads (milliseconds) instead of
-    reading the whole store again on their next request (half a minute at a million triples).
+    reading the whole store again (15 s at a million triples).
     """
 
     answer: Any
