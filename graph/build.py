@@ -153,16 +153,13 @@ def _build_remote(location: str, dataset: Dataset, step: Step) -> tuple[Store, B
     return remote, report
 
 
-def derive(store: Store, *, bulk: bool = False) -> int:
-    """Recompute graph ``aik:derived`` from the rules; return how many triples it now holds.
+def derive(store: Store) -> int:
+    """Recompute graph ``aik:derived`` from the rules in one transaction; return how many triples it now holds.
 
-    ``bulk`` runs the rules in parallel threads and writes with the engine's bulk loader: several
-    times faster, but not transactional, so only for a generation that is not live yet.
+    A generation that is not live yet is quicker to derive in bulk: :func:`derived_ntriples`, then :func:`write_derived`.
     """
     derived = ox.NamedNode(DERIVED_GRAPH)
     store.replace_graph(DERIVED_GRAPH, ())  # emptied first, so the rules may read the plain union (below)
-    if bulk and not is_remote(store.location):
-        return _bulk_derive(store)
     triples = derived_triples(store)
     store.add(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
     return len(triples)
@@ -191,17 +188,32 @@ def _rule_dataset(store: Store) -> dict[str, list[str]]:
     return {} if len(sources) == len(graphs) else {"default_graph": sources, "named_graphs": sources}
 
 
-def _bulk_derive(store: Store) -> int:
-    """:func:`derive` for a store that is not live: the rules in parallel, their output bulk-loaded in parallel.
+def derived_ntriples(store: Store) -> list[bytes]:
+    """What each rule derives from ``store``, as N-Triples written by the engine; the rules run in parallel threads.
 
-    The derived graph has just been removed, so the rules read the plain union of all graphs.
+    For a local store whose graph ``aik:derived`` is empty, so the rules read the plain union of
+    all graphs. The engine runs them without the GIL, one core each.
     """
     rules = [rule.read_text(encoding="utf-8") for rule in rule_files()]
     with ThreadPoolExecutor(BULK_THREADS) as pool:
-        # Every rule has run before anything is written, so no rule reads another's output.
-        written = b"".join(pool.map(store.construct_ntriples, rules))
+        return list(pool.map(store.construct_ntriples, rules))
+
+
+def write_derived(store: Store, ntriples: Iterable[bytes]) -> int:
+    """Bulk-load the rules' N-Triples into graph ``aik:derived`` in parallel parts; return how many distinct triples they hold.
+
+    Not transactional: only for a generation that is not live yet. Every rule has run before
+    this writes, so no rule reads another's output. The distinct lines are counted here (the
+    engine writes a triple one way only), which spares a scan of the graph.
+    """
+    lines: set[bytes] = set()
+    for output in ntriples:
+        lines.update(output.splitlines())
+    lines.discard(b"")
+    written = b"".join(line + b"\n" for line in lines)
+    with ThreadPoolExecutor(BULK_THREADS) as pool:
         list(pool.map(lambda part: _bulk_write_derived(store, part), _line_parts(written, BULK_THREADS)))
-    return store.graph_len(DERIVED_GRAPH)
+    return len(lines)
 
 
 def _bulk_write_derived(store: Store, ntriples: bytes) -> None:
@@ -210,7 +222,7 @@ def _bulk_write_derived(store: Store, ntriples: bytes) -> None:
         derived = ox.NamedNode(DERIVED_GRAPH)
         store.bulk_add(ox.Quad(q.subject, q.predicate, q.object, derived) for q in ox.parse(ntriples, ox.RdfFormat.N_TRIPLES))
     else:
-        store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, graph=DERIVED_GRAPH)
+        store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES, graph=DERIVED_GRAPH, engine_output=True)
 
 
 def _line_parts(data: bytes, parts: int) -> list[bytes]:

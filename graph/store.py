@@ -154,20 +154,25 @@ class Store:
         self._writable()
         self._engine.extend(quads)
 
-    def bulk_load(self, source: str | os.PathLike[str] | bytes | BinaryIO, fmt: ox.RdfFormat, graph: str | None = None) -> None:
+    def bulk_load(
+        self, source: str | os.PathLike[str] | bytes | BinaryIO, fmt: ox.RdfFormat, graph: str | None = None,
+        *, engine_output: bool = False,
+    ) -> None:
         """Parse an RDF file (a path, the document's bytes or a binary file) into the store as fast as the engine can.
 
         Not transactional: use it on a new generation. The engine parses and writes without
         holding the GIL, so loads from several threads run in parallel. Triples of a triple
         format go to the named graph ``graph``; blank nodes get fresh names on each call.
-        Raises SyntaxError naming the line.
+        Raises SyntaxError naming the line. ``engine_output``: the bytes were serialised by the
+        engine itself, so its IRI and language-tag checks are skipped (15% quicker); never for
+        a user's file.
         """
         self._writable()
         to_graph = ox.NamedNode(graph) if graph else None
         if isinstance(source, (str, os.PathLike)):
-            self._engine.bulk_load(path=source, format=fmt, to_graph=to_graph)
+            self._engine.bulk_load(path=source, format=fmt, to_graph=to_graph, lenient=engine_output)
         else:
-            self._engine.bulk_load(source, format=fmt, to_graph=to_graph)
+            self._engine.bulk_load(source, format=fmt, to_graph=to_graph, lenient=engine_output)
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Add many quads fast, without holding them all in memory (not transactional)."""

@@ -72,6 +72,23 @@ def test_a_split_load_holds_what_one_load_holds(split, synthetic, tmp_path, monk
     assert report.total == len(open_store(tmp_path / "parts", read_only=True))
 
 
+def test_the_report_counts_what_each_file_added_and_what_the_store_holds(synthetic, tmp_path):
+    few, more = tmp_path / "few.nq", tmp_path / "more.nq"
+    few.write_text(lines(10), encoding="utf-8")
+    more.write_text(lines(15), encoding="utf-8")  # the ten of few.nq again, and five new
+    location = tmp_path / "store"
+    first = load_files([synthetic, few], store=location, replace=True)
+    store = open_store(location, read_only=True)
+    assert first.quads_per_file[str(few)] == 10 and first.derived == store.graph_len(DERIVED_GRAPH) > 0
+    assert first.total == len(store)
+    store.close()
+    # Onto the live store, which already holds derived edges: they are made again, not counted twice.
+    second = load_files([more], store=location)
+    store = open_store(location, read_only=True)
+    assert second.quads_per_file == {str(more): 5} and second.derived == first.derived
+    assert second.total == len(store) == first.total + 5
+
+
 def test_a_blank_node_on_both_sides_of_a_cut_stays_one_node(split, tmp_path):
     path = tmp_path / "blank.nq"
     path.write_text(f"_:b <{P}> \"first\" <{G}> .\n" + lines(200) + f"_:b <{P}> \"last\" <{G}> .\n", encoding="utf-8")
