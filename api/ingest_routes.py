@@ -8,9 +8,7 @@ networkx projection with the quads the file added, and makes its other caches af
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import fields
-from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -43,14 +41,11 @@ def run_ingest(store: Store, body: bytes) -> Written:
     """Ingest the fact file in ``body`` (in the writing worker); a problem is a 400 naming its line, and nothing changes."""
     from graph.ingest import ingest
 
-    with tempfile.TemporaryDirectory(prefix="aikg-ingest-") as folder:
-        path = Path(folder) / "fact-file.yaml"
-        path.write_bytes(body)
-        try:
-            report = ingest(store, path)
-        except BuildError as exc:
-            lines = [line.replace(str(path), _NAME) for line in exc.errors]
-            raise ProtocolError(400, "\n".join([*lines, "ingest refused; the store was not changed"])) from None
+    try:
+        # Read from the body itself: a file in a temporary folder would stay behind if the worker were killed at its deadline.
+        report = ingest(store, _NAME, content=body)
+    except BuildError as exc:
+        raise ProtocolError(400, "\n".join([*exc.errors, "ingest refused; the store was not changed"])) from None
     # The workers extend their networkx projection with the quads written instead of reading the store again.
     answer = {f.name: getattr(report, f.name) for f in fields(report) if f.name != "added"}
     return Written(answer, ox.serialize(report.added, format=ox.RdfFormat.N_QUADS))

@@ -306,12 +306,16 @@ FactLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_fact_file(path: str | Path) -> LoadedFile:
-    """Read and validate one fact file; raise :class:`FactFileError` naming each problem."""
+def load_fact_file(path: str | Path, content: bytes | None = None) -> LoadedFile:
+    """Read and validate one fact file; raise :class:`FactFileError` naming each problem.
+
+    ``content``: the file's bytes, when it is not on disk (a request body); ``path`` then only names it in errors.
+    """
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes() if content is None else content
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # line ends as a text-mode read gives them
     except UnicodeDecodeError as exc:
         raise FactFileError([FactError(name, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
     except OSError as exc:

@@ -41,16 +41,17 @@ class IngestReport:
     """The quads written (facts, declared entities, derived edges): what a cached projection needs to follow."""
 
 
-def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None) -> IngestReport:
+def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None, *, content: bytes | None = None) -> IngestReport:
     """Validate the fact file at ``path`` and add it, with its derived edges, to ``store`` in one transaction.
 
+    ``content``: the file's bytes when it is not on disk (``path`` then only names it in errors).
     Raises :class:`BuildError` (one line per problem; nothing changed) for an invalid file.
     """
     step = step or (lambda _: None)
     started = time.perf_counter()
     step(f"read {Path(path).name}")
     try:
-        loaded = load_fact_file(path)
+        loaded = load_fact_file(path, content)
     except FactFileError as exc:
         raise BuildError([str(e) for e in exc.errors]) from None
     step("check it against the store")

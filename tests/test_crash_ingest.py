@@ -1,4 +1,4 @@
-"""kill -9 in the middle of POST /ingest: on restart the fact file is in the store whole or not at all.
+"""kill -9 in the middle of POST /ingest: on restart the fact file is in the store whole or not at all, and no temporary file is left.
 
 The server runs in its own process group, so kill -9 takes its workers (and the writer) with it.
 The writer leaves its recovery marker just before the one transaction that adds the facts and
@@ -66,7 +66,10 @@ def _post(url: str, body: bytes) -> None:
 
 
 @pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 1.0])
-def test_kill_9_during_an_ingest_leaves_all_or_nothing(tmp_path: Path, delay: float) -> None:
+def test_kill_9_during_an_ingest_leaves_all_or_nothing(tmp_path: Path, delay: float, monkeypatch) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))  # the server's processes inherit it
     store = tmp_path / "store"
     build_store(store=store)[0].close()
     body = _fact_file(ROUNDS)
@@ -88,6 +91,7 @@ def test_kill_9_during_an_ingest_leaves_all_or_nothing(tmp_path: Path, delay: fl
     assert rounds in (0, ROUNDS), f"{rounds} of {ROUNDS} rounds: a half-applied ingest"
     assert funded is (rounds == ROUNDS)
     assert not marker.exists()
+    assert not list(temporary.iterdir()), "the killed writer left files behind"
 
 
 def test_an_ingest_the_server_finished_survives_a_kill(tmp_path: Path) -> None:

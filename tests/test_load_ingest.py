@@ -266,6 +266,11 @@ def test_post_ingest_needs_the_token_and_goes_through_the_single_writer(tmp_path
         bad = httpx.post(base + "/ingest", content=SERVED_FILE.replace("nova", "orion").replace("valor-equity-partners", "nobody"),
                          headers=auth, timeout=60)
         assert bad.status_code == 400 and "request body:13: events[0].lead_investors[0]: 'nobody'" in bad.json()["detail"]
+        crlf = httpx.post(base + "/ingest", content=bad.request.content.replace(b"\n", b"\r\n"), headers=auth, timeout=60)
+        assert crlf.json()["detail"] == bad.json()["detail"], "Windows line ends count as one line each"
+        latin1 = httpx.post(base + "/ingest", content=bad.request.content.replace(b"Nova", "Nová".encode("latin-1")),
+                            headers=auth, timeout=60)
+        assert latin1.status_code == 400 and latin1.json()["detail"].startswith("request body: not UTF-8 text")
         assert httpx.get(base + "/entities/orion-compute").status_code == 404
     with live_server(location) as base:  # without a token the server is read-only
         assert httpx.post(base + "/ingest", content=SERVED_FILE, headers=yaml_type).status_code == 403
