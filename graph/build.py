@@ -156,64 +156,104 @@ def _build_remote(location: str, dataset: Dataset, step: Step) -> tuple[Store, B
 def derive(store: Store) -> int:
     """Recompute graph ``aik:derived`` from the rules in one transaction; return how many triples it now holds.
 
-    A generation that is not live yet is quicker to derive in bulk: :func:`derived_ntriples`, then :func:`write_derived`.
+    For a new store or a server's; a live local store is quicker to bring up to date with
+    :func:`rederive`, a generation not live yet with :func:`derived_ntriples` and :func:`write_derived`.
     """
     derived = ox.NamedNode(DERIVED_GRAPH)
-    store.replace_graph(DERIVED_GRAPH, ())  # emptied first, so the rules may read the plain union (below)
     triples = derived_triples(store)
-    store.add(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
+    store.replace_graph(DERIVED_GRAPH, (ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples))
     return len(triples)
 
 
 def derived_triples(store: Store) -> set[ox.Triple]:
-    """What the rules derive from the facts now in ``store`` (graph ``aik:derived`` should hold exactly this)."""
+    """What the rules derive from the facts now in ``store`` (graph ``aik:derived`` should hold exactly this).
+
+    Each rule reads every graph but ``aik:derived`` (its own ``FILTER``), so derived edges never
+    feed on themselves and the rules may run while the graph holds their last output.
+    """
     triples: set[ox.Triple] = set()
     if is_remote(store.location):
         # The rules run on a local copy: servers differ in the SPARQL they accept (Virtuoso refuses rule 40's open path).
         local = Store(ox.Store(), MEMORY)
         local.add(store.quads())
         store = local
-    dataset = _rule_dataset(store)
     for rule in rule_files():
-        triples.update(store.query(rule.read_text(encoding="utf-8"), **dataset))
+        triples.update(store.query(rule.read_text(encoding="utf-8")))
     return triples
 
 
-def _rule_dataset(store: Store) -> dict[str, list[str]]:
-    """The dataset a rule reads: the union of every graph but ``aik:derived``, so derived edges never feed on themselves."""
-    graphs = store.graphs()
-    sources = [g for g in graphs if g != DERIVED_GRAPH]
-    # With no derived graph the union of all graphs is the facts alone: the engine reads that in
-    # seconds at a million triples, where a dataset listing thousands of source graphs takes minutes.
-    return {} if len(sources) == len(graphs) else {"default_graph": sources, "named_graphs": sources}
-
-
 def derived_ntriples(store: Store) -> list[bytes]:
-    """What each rule derives from ``store``, as N-Triples written by the engine; the rules run in parallel threads.
+    """What each rule derives from a local ``store``, as N-Triples written by the engine; the rules run in parallel threads.
 
-    For a local store whose graph ``aik:derived`` is empty, so the rules read the plain union of
-    all graphs. The engine runs them without the GIL, one core each.
+    The engine runs them without the GIL, one core each.
     """
     rules = [rule.read_text(encoding="utf-8") for rule in rule_files()]
     with ThreadPoolExecutor(BULK_THREADS) as pool:
         return list(pool.map(store.construct_ntriples, rules))
 
 
-def write_derived(store: Store, ntriples: Iterable[bytes]) -> int:
-    """Bulk-load the rules' N-Triples into graph ``aik:derived`` in parallel parts; return how many distinct triples they hold.
+def derived_now(store: Store) -> set[bytes]:
+    """The triples graph ``aik:derived`` of a local store holds, as N-Triples lines."""
+    written = store.construct_ntriples(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}")
+    return _lines([written])
 
-    Not transactional: only for a generation that is not live yet. Every rule has run before
-    this writes, so no rule reads another's output. The distinct lines are counted here (the
-    engine writes a triple one way only), which spares a scan of the graph.
+
+def rederive(store: Store) -> int:
+    """Bring graph ``aik:derived`` of a live store in step with its facts, writing only the difference in one transaction.
+
+    Returns how many triples the graph holds. After a small change (an update of a few triples)
+    the rules and the comparison are what it costs, not rewriting every derived triple: 1.6 s
+    instead of 8 at a million triples. Derived triples about blank nodes cannot be named in a
+    ``DELETE DATA``, so a graph with any goes through :func:`derive`; so does a server's store.
     """
-    lines: set[bytes] = set()
-    for output in ntriples:
-        lines.update(output.splitlines())
-    lines.discard(b"")
-    written = b"".join(line + b"\n" for line in lines)
+    if is_remote(store.location):
+        return derive(store)
+    with ThreadPoolExecutor(1) as reader:  # what the graph holds is read while the rules run
+        held = reader.submit(derived_now, store)
+        now, before = _lines(derived_ntriples(store)), held.result()
+    gone, new = before - now, now - before
+    if any(b"_:" in line for line in (*gone, *new)):
+        return derive(store)
+    if gone or new:
+        graph = f"GRAPH <{DERIVED_GRAPH}>"
+        store.update(f"DELETE DATA {{ {graph} {{ {_joined(gone)} }} }} ;\nINSERT DATA {{ {graph} {{ {_joined(new)} }} }}")
+    return len(now)
+
+
+def write_derived(store: Store, ntriples: Iterable[bytes], before: set[bytes] | None = None) -> int:
+    """Write the rules' N-Triples to graph ``aik:derived`` in bulk, in parallel parts; return how many distinct triples they hold.
+
+    ``before``: what the graph holds now (:func:`derived_now`), so only the new lines are
+    written and those no rule derives any more are deleted. Not transactional: only for a
+    generation that is not live yet. Every rule has run before this writes, so no rule reads
+    another's output. The distinct lines are counted here (the engine writes a triple one way
+    only), which spares a scan of the graph.
+    """
+    lines, before = _lines(ntriples), before or set()
+    gone = before - lines
+    if any(b"_:" in line for line in gone):
+        store.replace_graph(DERIVED_GRAPH, ())
+        before, gone = set(), set()
+    if gone:
+        store.update(f"DELETE DATA {{ GRAPH <{DERIVED_GRAPH}> {{ {_joined(gone)} }} }}")
+    written = b"".join(line + b"\n" for line in lines - before)
     with ThreadPoolExecutor(BULK_THREADS) as pool:
         list(pool.map(lambda part: _bulk_write_derived(store, part), _line_parts(written, BULK_THREADS)))
     return len(lines)
+
+
+def _lines(ntriples: Iterable[bytes]) -> set[bytes]:
+    """The distinct non-empty lines of N-Triples documents."""
+    lines: set[bytes] = set()
+    for document in ntriples:
+        lines.update(document.splitlines())
+    lines.discard(b"")
+    return lines
+
+
+def _joined(lines: Iterable[bytes]) -> str:
+    """N-Triples lines as the triples of a ``DELETE DATA`` or ``INSERT DATA`` block (the syntax is a subset of SPARQL's)."""
+    return "\n".join(line.decode("utf-8") for line in lines)
 
 
 def _bulk_write_derived(store: Store, ntriples: bytes) -> None:

@@ -24,10 +24,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.build import Step, derived_ntriples, ontology_quads, write_derived
+from graph.build import Step, derived_now, derived_ntriples, ontology_quads, write_derived
 from graph.quads import source_iri
 from graph.store import BULK_THREADS, MEMORY, Generation, Store, resolve_location
-from ontology import DERIVED_GRAPH
 
 FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG,
@@ -136,18 +135,17 @@ def load_files(
         report.load_seconds = time.perf_counter() - started
         step("derive shortcut edges")
         started = time.perf_counter()
-        replaced = target.graph_len(DERIVED_GRAPH)  # a copied store, or a loaded dump, may hold derived edges already
-        target.replace_graph(DERIVED_GRAPH, ())  # so the rules read the facts alone
-        with ThreadPoolExecutor(1) as counter:
-            # Counting is a scan of the whole store: it runs while the rules read, not after them.
-            counted = counter.submit(len, target)
+        with ThreadPoolExecutor(2) as readers:
+            # Counting is a scan of the whole store, and a copied store (or a loaded dump) holds
+            # derived edges already: both are read while the rules read, not after them.
+            counted, derived_before = readers.submit(len, target), readers.submit(derived_now, target)
             ntriples = derived_ntriples(target)
-            now = counted.result() + replaced
+            now, before = counted.result(), derived_before.result()
         report.quads_per_file[str(checked[-1][0])] = now - stored
-        report.derived = write_derived(target, ntriples)
+        report.derived = write_derived(target, ntriples, before)  # only what is new; what no rule derives now goes
         target.flush()
         report.derive_seconds = time.perf_counter() - started
-        report.total = now - replaced + report.derived
+        report.total = now - len(before) + report.derived
         step("swap the new store in")
         generation.commit()
     except BaseException:

@@ -50,11 +50,11 @@ def recover(location: str | os.PathLike[str] | None) -> bool:
     marker = marker_path(location)
     if marker is None or not marker.exists():
         return False
-    from graph.build import derive  # build imports the store; keep this module light
+    from graph.build import rederive  # build imports the store; keep this module light
 
     store = open_store(location)
     try:
-        derive(store)
+        rederive(store)
         store.flush()
     finally:
         store.close()
