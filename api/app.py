@@ -34,6 +34,9 @@ class ServiceConfig:
     """Bearer token that allows SPARQL Update (``AIKG_TOKEN``); without one the server is read-only."""
     deadline: float = 30.0
     """Seconds a query may run before it is stopped (``AIKG_DEADLINE``)."""
+    write_deadline: float = 120.0
+    """Seconds an update or an ingest may run, re-deriving the shortcut edges included, before it is stopped and
+    rolled back (``AIKG_WRITE_DEADLINE``): a write at ten million triples takes tens of seconds."""
     allow: tuple[str, ...] = ()
     """IRI prefixes SERVICE, LOAD and FROM may reach (``AIKG_ALLOW``, space-separated; ``*`` for all)."""
     max_body_bytes: int = 1_000_000
@@ -56,6 +59,7 @@ class ServiceConfig:
         values: dict[str, object] = {
             "token": env.get("AIKG_TOKEN") or None,
             "deadline": float(env.get("AIKG_DEADLINE", cls.deadline)),
+            "write_deadline": float(env.get("AIKG_WRITE_DEADLINE", cls.write_deadline)),
             "allow": tuple(env.get("AIKG_ALLOW", "").split()),
             "max_body_bytes": int(env.get("AIKG_MAX_BODY", cls.max_body_bytes)),
             "max_result_bytes": int(env.get("AIKG_MAX_RESULT", cls.max_result_bytes)),

@@ -77,5 +77,5 @@ async def ingest_fact_file(request: Request) -> JSONResponse:
         raise ProtocolError(415, f"Content-Type {media_type or 'none'} is not accepted: send the fact file as application/yaml")
     require_utf8(charset, "the fact file")
     body = await read_body(request, config.max_body_bytes)
-    report = await request.app.state.executor.write(run_ingest, body, deadline=config.deadline)
+    report = await request.app.state.executor.write(run_ingest, body, deadline=config.write_deadline)
     return JSONResponse(report)

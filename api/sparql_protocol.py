@@ -296,7 +296,7 @@ async def _apply_update(request: Request, params: list[tuple[str, str]], direct:
         base_iri=_base(request),
         allow=config.allow,
     )
-    await request.app.state.executor.write(run_update, job, deadline=config.deadline)
+    await request.app.state.executor.write(run_update, job, deadline=config.write_deadline)
     return Response(status_code=204)
 
 

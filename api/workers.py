@@ -32,6 +32,7 @@ from typing import Any
 
 import anyio.to_thread
 
+from graph import recovery
 from graph.store import MEMORY, Store, StoreError, open_store
 
 Task = Callable[..., Any]
@@ -206,7 +207,13 @@ class WorkerPool:
             try:
                 for worker in held[1:]:
                     await self._run(worker, "close", None, (), 10)
-                result = await self._run(held[0], "write", task, args, deadline)
+                try:
+                    result = await self._run(held[0], "write", task, args, deadline)
+                except DeadlineExceeded:
+                    # The writer was killed: what it had not committed is gone, but a change it had
+                    # committed may still lack its derived edges. Its fresh successor brings them in step.
+                    await self._run(held[0], "write", recovery.repair, (), None)
+                    raise
                 if isinstance(result, Written):
                     result, added = result.answer, result.added
                 return result

@@ -94,6 +94,8 @@ def serve(
     store: StoreOption = None,
     workers: Annotated[Optional[int], typer.Option("--workers", help="Query worker processes (default $AIKG_WORKERS or 2).")] = None,
     deadline: Annotated[Optional[float], typer.Option("--deadline", help="Seconds a query may run (default $AIKG_DEADLINE or 30).")] = None,
+    write_deadline: Annotated[Optional[float], typer.Option(
+        "--write-deadline", help="Seconds an update or ingest may run, re-derivation included (default $AIKG_WRITE_DEADLINE or 120).")] = None,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log",
                                              help="Log one line per request on stderr.")] = True,
 ) -> None:
@@ -104,7 +106,7 @@ def serve(
     from api.app import ServiceConfig, serve as run_server
 
     try:
-        run_server(store, host=host, port=port, config=ServiceConfig.from_env(workers=workers, deadline=deadline),
+        run_server(store, host=host, port=port, config=ServiceConfig.from_env(workers=workers, deadline=deadline, write_deadline=write_deadline),
                    access_log=access_log)
     except BuildError as exc:
         fail(exc.errors + ["could not build the bundled graph into the empty store"], 2)

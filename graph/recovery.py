@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from graph.store import MEMORY, is_remote, open_store, resolve_location
+from graph.store import MEMORY, Store, is_remote, open_store, resolve_location
 
 
 def marker_path(location: str | os.PathLike[str] | None) -> Path | None:
@@ -50,13 +50,21 @@ def recover(location: str | os.PathLike[str] | None) -> bool:
     marker = marker_path(location)
     if marker is None or not marker.exists():
         return False
-    from graph.build import rederive  # build imports the store; keep this module light
-
     store = open_store(location)
     try:
-        rederive(store)
-        store.flush()
+        return repair(store)
     finally:
         store.close()
+
+
+def repair(store: Store) -> bool:
+    """:func:`recover` on a store already open read-write (a writer that replaces one stopped mid-change)."""
+    marker = marker_path(store.location)
+    if marker is None or not marker.exists():
+        return False
+    from graph.build import rederive  # build imports the store; keep this module light
+
+    rederive(store)
+    store.flush()
     end_change(marker)
     return True

@@ -44,7 +44,7 @@ def test_serve_has_help() -> None:
     result = subprocess.run([sys.executable, "-c", "from graph.cli import main; main()", "serve", "--help"],
                             cwd=REPO, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0
-    for option in ("--host", "--port", "--store", "--workers", "--deadline"):
+    for option in ("--host", "--port", "--store", "--workers", "--deadline", "--write-deadline"):
         assert option in result.stdout
 
 
