@@ -14,7 +14,8 @@ from the embedded one. What differs is written where it matters: the graphs the 
 for itself are left out of :meth:`RemoteStore.graphs`, ``len`` and :meth:`RemoteStore.quads`
 (``AIKG_REMOTE_IGNORE``), and writes go graph by graph (one PUT each through the graph store)
 or in batches of update operations, each request its own transaction on the server at best;
-there is no transaction across requests.
+there is no transaction across requests. A write of up to :data:`BATCH` quads (an ingest) is
+one operation of one request, which Virtuoso applies whole or not at all.
 """
 
 from __future__ import annotations
@@ -136,9 +137,12 @@ class RemoteStore(Store):
         self._post(self.update_url, [("update", _one_base(_prologue(base_iri, prefixes) + sparql))], "*/*")
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Add quads: one POST per graph through the graph store, else :attr:`batch` at a time by SPARQL Update."""
+        """Add quads: up to :attr:`batch` of them (an ingest) in one update operation, which the server applies
+        whole (Virtuoso writes none of it if any part fails); more, one POST per graph through the graph store,
+        else :attr:`batch` at a time by SPARQL Update."""
         self._writable()
-        if self.graphs_url:
+        quads = list(quads)
+        if self.graphs_url and len(quads) > self.batch:
             for graph, members in _by_graph(quads).items():
                 self._send_graph("POST", graph, members)
             return

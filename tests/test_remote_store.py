@@ -130,7 +130,7 @@ def test_the_default_graph_is_the_union_of_all_graphs(virtuoso: Virtuoso, remote
 
 
 def test_what_virtuoso_commits_when_a_write_fails(virtuoso: Virtuoso, remote: RemoteStore) -> None:
-    """The README's account of atomicity: a graph PUT is all or nothing, a request of several operations is not."""
+    """The README's account of atomicity: a graph PUT is all or nothing, so is one operation, a request of several operations is not."""
     graph = "https://w3id.org/aikg/source/atomicity"
     crud = f"http://127.0.0.1:{virtuoso.http_port}/sparql-graph-crud"
     line = '<https://w3id.org/aikg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "{}" .\n'
@@ -143,6 +143,13 @@ def test_what_virtuoso_commits_when_a_write_fails(virtuoso: Virtuoso, remote: Re
     assert failed.status_code >= 400
     assert sorted(q.object.value for q in remote.quads(graph)) == ["before", "kept"]
     remote.update(f"DROP SILENT GRAPH <{graph}>")
+    # A small write (an ingest) is one operation: a part Virtuoso refuses, here in a second graph, keeps all of it out.
+    subject, label = ox.NamedNode("https://w3id.org/aikg/id/x"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    refused = ox.Literal("abc", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    with pytest.raises(SyntaxError, match="Invalid integer"):  # the server's 400, with its message
+        remote.add([ox.Quad(subject, label, ox.Literal("first"), ox.NamedNode(graph)),
+                    ox.Quad(subject, label, refused, ox.NamedNode(graph + "-second"))])
+    assert list(remote.quads(graph)) == []
 
 
 @pytest.mark.parametrize("fact, ask", seed.SEED_FACTS, ids=[f for f, _ in seed.SEED_FACTS])
