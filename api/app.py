@@ -97,9 +97,9 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
 
             app.state.executor = InlineExecutor(build_store(store=MEMORY)[0])
         elif is_remote(location):
-            from graph.remote_store import RemoteStore  # HTTP requests end by themselves at the deadline
+            from graph.remote_store import RemoteStore  # HTTP requests end by themselves at the deadlines
 
-            remote = RemoteStore(str(location), timeout=config.deadline)
+            remote = RemoteStore(str(location), timeout=config.deadline, write_timeout=config.write_deadline)
             remote.ask("ASK {}")  # fail now, with the server's message, if it cannot be reached
             app.state.executor = RemoteExecutor(remote)
         else:

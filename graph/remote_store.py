@@ -55,8 +55,10 @@ class RemoteStore(Store):
     """A store whose quads live on a SPARQL 1.1 server, spoken to over the SPARQL 1.1 Protocol."""
 
     def __init__(self, location: str, *, read_only: bool = False, timeout: float | None = 60.0,
-                 batch: int = BATCH) -> None:
+                 write_timeout: float | None = None, batch: int = BATCH) -> None:
+        """``timeout``: seconds a request may wait for its answer; ``write_timeout`` (default ``timeout``) for writes."""
         self.location = location
+        self.write_timeout = timeout if write_timeout is None else write_timeout
         self.read_only = read_only
         self.batch = batch
         self.query_url, self.update_url, self.graphs_url = endpoint_urls(location)
@@ -193,16 +195,18 @@ class RemoteStore(Store):
 
     def _send_graph(self, method: str, graph: str, quads: list[ox.Quad]) -> None:
         body = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
-        self._request(method, self.graphs_url, {"graph": graph}, body or b"", "application/n-triples", "*/*")
+        self._request(method, self.graphs_url, {"graph": graph}, body or b"", "application/n-triples", "*/*", write=True)
 
     def _post(self, url: str, data: list[tuple[str, str]], accept: str) -> httpx.Response:
-        return self._request("POST", url, None, urlencode(data).encode(), "application/x-www-form-urlencoded", accept)
+        return self._request("POST", url, None, urlencode(data).encode(), "application/x-www-form-urlencoded", accept,
+                             write=data[0][0] == "update")
 
     def _request(self, method: str, url: str, params: dict[str, str] | None, body: bytes, content_type: str,
-                 accept: str) -> httpx.Response:
+                 accept: str, *, write: bool = False) -> httpx.Response:
         try:
             answer = self._client.request(
                 method, url, params=params, content=body, headers={"Accept": accept, "Content-Type": content_type},
+                timeout=self.write_timeout if write else httpx.USE_CLIENT_DEFAULT,
             )
         except httpx.TimeoutException as exc:
             raise StoreError(f"{self.location}: no answer in time ({type(exc).__name__})") from None

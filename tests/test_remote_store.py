@@ -7,6 +7,7 @@ The answers are compared with the same graph built into the embedded store.
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
 import os
@@ -120,6 +121,32 @@ def test_an_unreachable_server_fails_the_cli_with_exit_1_and_one_line() -> None:
 
 
 # -- the graph on Virtuoso ---------------------------------------------------------------------------
+
+class _SlowServer(http.server.BaseHTTPRequestHandler):
+    """Answers every POST after a second, with nothing in it."""
+
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(1.0)
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_writes_wait_for_the_write_timeout_and_queries_do_not() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = RemoteStore(f"sparql+http://127.0.0.1:{server.server_port}/sparql", timeout=0.3, write_timeout=10)
+        store.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")  # a second: past the query timeout, within the write's
+        with pytest.raises(StoreError, match="no answer in time"):
+            store.ask("ASK {}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
 
 def test_the_default_graph_is_the_union_of_all_graphs(virtuoso: Virtuoso, remote: RemoteStore) -> None:
     # The round lives in the source's graph and the name in aik:entities: only the union joins them.
