@@ -19,11 +19,11 @@ from api import limits, negotiation, query_page, service_description
 from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
 from api.request_body import content_type, read_body, require_utf8
-from api.workers import store_cache
+from api.workers import Written, store_cache
 from graph import query_guard, recovery
-from graph.build import rederive
+from graph.build import rederive_difference
 from graph.store import Store, StoreError
-from ontology import PREFIXES
+from ontology import DERIVED_GRAPH, PREFIXES
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -108,10 +108,12 @@ def _graph_names(store: Store) -> frozenset[str]:
     return cache["graph_names"]
 
 
-def run_update(store: Store, job: UpdateJob) -> int:
+def run_update(store: Store, job: UpdateJob) -> int | Written:
     """Guard and apply one update, then re-derive the shortcut edges (in the writing worker).
 
-    Returns the number of derived triples.
+    Returns the number of derived triples; for an update that only inserts data, with the quads
+    it added (its own and the derived ones), so the readers extend their projection with them
+    instead of reading the whole store again.
     """
     found = query_guard.check(job.text, graphs=store.graphs(), allow=job.allow)
     text = query_guard.add_using(job.text, job.using, job.using_named, found)
@@ -124,10 +126,31 @@ def run_update(store: Store, job: UpdateJob) -> int:
     except RuntimeError as exc:  # the update itself fails (DROP of a graph that does not exist): all rolled back
         recovery.end_change(marker)
         raise ProtocolError(400, f"the update was not applied: {exc} (nothing changed)") from None
-    derived = rederive(store)  # only the difference: an update of a few triples writes a few
+    derived, gone, new = rederive_difference(store)  # only the difference: an update of a few triples writes a few
     store.flush()
     recovery.end_change(marker)
-    return derived
+    inserted = _inserted_data(_PROLOGUE + text, job.base_iri)
+    if inserted is None or gone is None or gone or new is None:
+        return derived  # the readers make their projection afresh
+    edges = ox.NamedNode(DERIVED_GRAPH)
+    added = inserted + [ox.Quad(t.subject, t.predicate, t.object, edges) for t in ox.parse(b"\n".join(new), ox.RdfFormat.N_TRIPLES)]
+    return Written(derived, ox.serialize(added, format=ox.RdfFormat.N_QUADS))
+
+
+def _inserted_data(update: str, base_iri: str | None) -> list[ox.Quad] | None:
+    """The quads an update of ``INSERT DATA`` operations only adds, read by running it on an empty store in memory.
+
+    None for any other update (a ``DELETE`` or a ``WHERE`` depends on the store), and for one
+    with blank nodes, which the store named afresh.
+    """
+    if not query_guard.only_inserts_data(update):
+        return None
+    scratch = ox.Store()
+    scratch.update(update, base_iri=base_iri)
+    quads = list(scratch)
+    if any(isinstance(term, ox.BlankNode) for q in quads for term in (q.subject, q.object, q.graph_name)):
+        return None
+    return quads
 
 
 # -- HTTP ----------------------------------------------------------------------------------------

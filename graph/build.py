@@ -206,17 +206,22 @@ def rederive(store: Store) -> int:
     instead of 8 at a million triples. Derived triples about blank nodes cannot be named in a
     ``DELETE DATA``, so a difference with any goes through :func:`derive`; so does a server's store.
     """
+    return rederive_difference(store)[0]
+
+
+def rederive_difference(store: Store) -> tuple[int, set[bytes] | None, set[bytes] | None]:
+    """:func:`rederive`, also returning the N-Triples lines it deleted and inserted (None, None: it rewrote the graph whole)."""
     if is_remote(store.location):
-        return derive(store)
+        return derive(store), None, None
     with ThreadPoolExecutor(1) as reader:  # what the graph holds is read while the rules run
         held = reader.submit(derived_now, store)
         now, before = _lines(derived_ntriples(store)), held.result()
     gone, new = before - now, now - before
     if any(b"_:" in line for line in (*gone, *new)):
-        return derive(store)
+        return derive(store), None, None
     if gone or new:
         store.update(_changing_derived(gone, new))  # one update: one transaction
-    return len(now)
+    return len(now), gone, new
 
 
 def write_derived(store: Store, ntriples: Iterable[bytes], before: set[bytes] | None = None) -> int:

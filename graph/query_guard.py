@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-__all__ = ["GuardError", "Token", "Inspection", "inspect", "check", "add_using"]
+__all__ = ["GuardError", "Token", "Inspection", "inspect", "check", "add_using", "only_inserts_data"]
 
 
 class GuardError(ValueError):
@@ -225,6 +225,15 @@ def add_using(text: str, using: Sequence[str], using_named: Sequence[str], found
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text
+
+
+def only_inserts_data(text: str) -> bool:
+    """Whether every operation of an update is ``INSERT DATA`` (so what it adds is in its text, and it removes nothing)."""
+    try:
+        operations = [op for op in _operations(tokenize(text)) if op]
+    except GuardError:
+        return False
+    return bool(operations) and all(len(op) > 1 and op[0].keyword == "INSERT" and op[1].keyword == "DATA" for op in operations)
 
 
 def _operations(tokens: list[Token]) -> list[list[Token]]:

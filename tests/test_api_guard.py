@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.query_guard import GuardError, add_using, check, inspect
+from graph.query_guard import GuardError, add_using, check, inspect, only_inserts_data
 
 KNOWN = ["https://w3id.org/aikg/source/a"]
 
@@ -82,3 +82,17 @@ def test_using_parameters_conflict_with_with_or_using() -> None:
     with pytest.raises(GuardError) as caught:
         add_using("WITH <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", [], ["http://g/2"])
     assert caught.value.rule == "dataset-conflict"
+
+
+@pytest.mark.parametrize("text, only", [
+    ('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "DELETE WHERE { ?s ?p ?o }" } }', True),
+    ("PREFIX ex: <urn:ex:> INSERT DATA { ex:a ex:b ex:c } ; INSERT DATA { ex:a ex:b ex:d } ;", True),
+    ("# INSERT DATA\nDELETE WHERE { ?s ?p ?o }", False),
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> } ; DELETE DATA { <urn:a> <urn:b> <urn:d> }", False),
+    ("INSERT { <urn:a> <urn:b> ?o } WHERE { ?s ?p ?o }", False),
+    ("CLEAR ALL", False),
+    ("", False),
+    ('INSERT DATA { <urn:a> <urn:b> "unterminated }', False),
+])
+def test_an_update_is_known_to_only_insert_data_by_its_operations_not_its_strings(text: str, only: bool) -> None:
+    assert only_inserts_data(text) is only

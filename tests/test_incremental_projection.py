@@ -1,4 +1,5 @@
-"""After an ingest the networkx projection is extended with the quads written, not read again from the whole store.
+"""After an ingest, or an update that only inserts data, the networkx projection is extended with the quads written,
+not read again from the whole store.
 
 Checked two ways: in process, the extended projection equals a fresh one; over HTTP, a server
 whose workers extended their projection answers neighbourhoods and paths exactly as a server
@@ -12,11 +13,14 @@ from typing import Any
 
 import httpx
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 from live_server import live_server
 from synthetic import synthetic_store
 from test_load_ingest import FACT_FILE, SERVED_FILE
 
+from api.sparql_protocol import UpdateJob, run_update
+from api.workers import Written
 from graph import analysis
 from graph.ingest import ingest
 from graph.store import open_store
@@ -86,3 +90,38 @@ def test_served_workers_extend_their_projection_after_post_ingest(loaded: Path) 
         fresh = [client.get(path, params=params).json() for path, params in asks]
     assert extended[0] == extended[1] == fresh
     assert fresh[1]["hops"] == 2 and any(n["id"] == "nova-compute" for n in fresh[0]["nodes"])
+
+
+INSERT_ONLY = """INSERT DATA {
+  GRAPH aik:entities { id:orbit-ai a aik:Company ; rdfs:label "Orbit AI"@en }
+  GRAPH src:update-2026-orbit { id:orbit-ai-seed-2026 a aik:FundingRound ; rdfs:label "Orbit AI seed" ;
+      aik:recipient id:orbit-ai ; aik:leadInvestor id:nvidia ; prov:wasDerivedFrom src:update-2026-orbit }
+}"""
+
+
+def test_an_update_that_only_inserts_data_extends_the_projection_like_an_ingest(loaded: Path) -> None:
+    store = open_store(loaded)
+    try:
+        projection = analysis.project(store)
+        written = run_update(store, UpdateJob(text=INSERT_ONLY))
+        assert isinstance(written, Written) and written.answer > 0
+        analysis.extend(projection, ox.parse(written.added, ox.RdfFormat.N_QUADS))
+        fresh = analysis.project(store)
+    finally:
+        store.close()
+    assert comparable(projection) == comparable(fresh)
+    assert projection.edges["orbit-ai", "nvidia", "fundedBy"]["events"] == ["orbit-ai-seed-2026"]
+
+
+def test_served_workers_extend_their_projection_after_an_insert_data_update(loaded: Path) -> None:
+    asks = [("/paths", {"from": "orbit-ai", "to": "xai"}), ("/entities/orbit-ai/neighbors", {"depth": "2"})]
+    with live_server(loaded, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
+        for _ in range(2):  # both workers build their projection before the write
+            assert client.get("/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200
+        done = client.post("/sparql", data={"update": INSERT_ONLY}, headers={"authorization": f"Bearer {TOKEN}"})
+        assert done.status_code == 204, done.text
+        extended = [[client.get(path, params=params).json() for path, params in asks] for _ in range(2)]  # both workers
+    with live_server(loaded) as base, httpx.Client(base_url=base, timeout=120) as client:
+        fresh = [client.get(path, params=params).json() for path, params in asks]
+    assert extended[0] == extended[1] == fresh
+    assert fresh[0]["hops"] >= 2 and any(n["id"] == "orbit-ai" for n in fresh[1]["nodes"])

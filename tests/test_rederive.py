@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from api.sparql_protocol import UpdateJob, run_update
+from api.workers import Written
 from graph.build import build_store, derived_triples, rederive
 from graph.bulk_load import load_files
 from graph.store import Store, open_store
@@ -51,7 +52,9 @@ def test_an_update_writes_only_the_derived_triples_it_changes(store, monkeypatch
     sent = updates_sent(store, monkeypatch)
     job = UpdateJob(text="INSERT DATA { GRAPH src:test { id:round-x a aik:FundingRound ; aik:recipient id:xai ; "
                          "aik:leadInvestor id:nvidia } }")
-    total = run_update(store, job)
+    written = run_update(store, job)
+    assert isinstance(written, Written), "an update that only inserts data says what it added"
+    total = written.answer
     xai, nvidia, round_x = (ox.NamedNode(f"https://w3id.org/aikg/id/{s}") for s in ("xai", "nvidia", "round-x"))
     aik = "https://w3id.org/aikg/ontology#"
     assert ox.Triple(round_x, ox.NamedNode(aik + "investor"), nvidia) in derived_graph(store)
@@ -60,7 +63,8 @@ def test_an_update_writes_only_the_derived_triples_it_changes(store, monkeypatch
     (_, derived_write) = sent  # the update itself, then one write of the difference
     assert derived_write.count(" .") < 10, derived_write  # the new edges, not the whole graph again
 
-    run_update(store, UpdateJob(text="DELETE WHERE { GRAPH src:test { id:round-x ?p ?o } }"))
+    deleted = run_update(store, UpdateJob(text="DELETE WHERE { GRAPH src:test { id:round-x ?p ?o } }"))
+    assert deleted == len(derived_graph(store)), "an update that deletes gives the count alone: projections are made afresh"
     assert derived_graph(store) == derived_triples(store)
     assert ox.Triple(round_x, ox.NamedNode(aik + "investor"), nvidia) not in derived_graph(store)
 
