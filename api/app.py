@@ -35,8 +35,9 @@ class ServiceConfig:
     deadline: float = 30.0
     """Seconds a query may run before it is stopped (``AIKG_DEADLINE``)."""
     write_deadline: float = 120.0
-    """Seconds an update or an ingest may run, re-deriving the shortcut edges included, before it is stopped and
-    rolled back (``AIKG_WRITE_DEADLINE``): a write at ten million triples takes tens of seconds."""
+    """Seconds an update or an ingest may run, re-deriving the shortcut edges included, before it is stopped
+    (``AIKG_WRITE_DEADLINE``): a write at ten million triples takes tens of seconds. What it had not committed is
+    rolled back; the writer that takes over brings the derived edges in step with what it had."""
     allow: tuple[str, ...] = ()
     """IRI prefixes SERVICE, LOAD and FROM may reach (``AIKG_ALLOW``, space-separated; ``*`` for all)."""
     max_body_bytes: int = 1_000_000

@@ -130,7 +130,7 @@ def run_update(store: Store, job: UpdateJob) -> int | Written:
     store.flush()
     recovery.end_change(marker)
     inserted = _inserted_data(_PROLOGUE + text, job.base_iri)
-    if inserted is None or gone is None or gone or new is None:
+    if inserted is None or gone is None or new is None or gone:  # unknown, or derived edges taken away
         return derived  # the readers make their projection afresh
     edges = ox.NamedNode(DERIVED_GRAPH)
     added = inserted + [ox.Quad(t.subject, t.predicate, t.object, edges) for t in ox.parse(b"\n".join(new), ox.RdfFormat.N_TRIPLES)]
@@ -146,7 +146,10 @@ def _inserted_data(update: str, base_iri: str | None) -> list[ox.Quad] | None:
     if not query_guard.only_inserts_data(update):
         return None
     scratch = ox.Store()
-    scratch.update(update, base_iri=base_iri)
+    try:
+        scratch.update(update, base_iri=base_iri)
+    except (SyntaxError, RuntimeError, OSError):  # the store took it, so this should not happen; if it does, read afresh
+        return None
     quads = list(scratch)
     if any(isinstance(term, ox.BlankNode) for q in quads for term in (q.subject, q.object, q.graph_name)):
         return None

@@ -21,6 +21,7 @@ served by :class:`InlineExecutor`, in-process and without a deadline (for tests 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing as mp
 import os
 import pickle
@@ -211,8 +212,10 @@ class WorkerPool:
                     result = await self._run(held[0], "write", task, args, deadline)
                 except DeadlineExceeded:
                     # The writer was killed: what it had not committed is gone, but a change it had
-                    # committed may still lack its derived edges. Its fresh successor brings them in step.
-                    await self._run(held[0], "write", recovery.repair, (), None)
+                    # committed may still lack its derived edges. Its fresh successor brings them in step;
+                    # should that fail too, the marker stays and the next start repairs the store.
+                    with contextlib.suppress(Exception):
+                        await self._run(held[0], "write", recovery.repair, (), None)
                     raise
                 if isinstance(result, Written):
                     result, added = result.answer, result.added

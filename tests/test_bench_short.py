@@ -41,6 +41,7 @@ def test_short_benchmark_writes_every_system_and_operation(tmp_path):
     assert by_system["aikg-store"]["ingest one fact file"]["median_ms"] > 0
     update = by_system["aikg-store"]["SPARQL update of one round"]
     assert update["median_ms"] > 0 and "derived triples brought in step by difference" in update["note"]
+    assert "projection extended" in update["note"]
     for system in ("aikg-store", "aikg-http"):
         assert by_system[system]["funding leaders"]["p99_ms"] >= by_system[system]["funding leaders"]["median_ms"] > 0
     table = out.with_suffix(".md").read_text()
