@@ -54,7 +54,12 @@ def ratios(doc: dict[str, Any]) -> list[str]:
                    f"raw pyoxigraph bulk load {raw_load['per_s'] if raw_load else 0:,.0f}/s -> {verdict(load['per_s'] >= 150_000)}")
     for op in ("point lookup", "2-hop investors of suppliers", "funding aggregate", "funding aggregate (sub-selects)"):
         a, p = find(res, "aikg-store", op), find(res, "pyoxigraph", op)
-        if a and p:
+        if a and a.get("raw_engine_ms"):  # the raw engine run in turn with aikg's store, in its process
+            ratio = a["median_ms"] / a["raw_engine_ms"]
+            apart = f"; against the raw engine's own run {a['median_ms'] / p['median_ms']:.2f}x" if p else ""
+            out.append(f"aikg store within 1.3x of raw pyoxigraph, {op}: {ratio:.2f}x, the two run in turn{apart} "
+                       f"-> {verdict(ratio <= 1.3)}")
+        elif a and p:
             ratio = a["median_ms"] / p["median_ms"]
             out.append(f"aikg store within 1.3x of raw pyoxigraph, {op}: {ratio:.2f}x -> {verdict(ratio <= 1.3)}")
     # The question (the 20 largest totals raised) as each answers it best: rdflib with the faster of
