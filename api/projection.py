@@ -1,5 +1,6 @@
 """The networkx projection a query worker holds (:func:`graph.analysis.project`): made once per
-opened store, in the background, and extended after an ingest rather than made again.
+opened store, in the background, and brought in step after an ingest or an update of data
+rather than made again.
 
 Making the projection reads the whole store: 15 s at a million triples, minutes at ten million,
 longer than a request may run. So the first request that needs it starts it in a thread of the
@@ -16,7 +17,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from api.errors import ProtocolError
-from api.workers import store_cache
+from api.workers import Written, store_cache
 from graph import analysis
 from graph.store import Store
 
@@ -70,18 +71,22 @@ def cached_projection(store: Store) -> nx.MultiDiGraph:
 
 
 def kept(store: Store | None) -> nx.MultiDiGraph | None:
-    """The projection ``store`` holds, if made: to carry over a write that only adds quads."""
+    """The projection ``store`` holds, if made: to carry over a write whose change is known."""
     return store_cache(store).get(_READY) if store is not None else None
 
 
-def follow(projection: nx.MultiDiGraph | None, added: bytes | None, store: Store, shared: bool = False) -> None:
-    """Give the freshly opened ``store`` the projection from before the write, extended with the quads it ``added``.
+def follow(projection: nx.MultiDiGraph | None, change: Written | None, store: Store, shared: bool = False) -> None:
+    """Give the freshly opened ``store`` the projection from before the write, brought in step with its ``change``:
+    extended with the quads it added, or with the nodes it touched read again from ``store``.
 
-    ``shared``: reads in other threads may still be walking the old projection, so extend a copy.
+    ``shared``: reads in other threads may still be walking the old projection, so change a copy.
     """
-    if projection is None or added is None:
+    if projection is None or change is None or (change.added is None and change.touched is None):
         return
     if shared:
         projection = projection.copy()
-    analysis.extend(projection, ox.parse(added, format=ox.RdfFormat.N_QUADS))
+    if change.added is not None:
+        analysis.extend(projection, ox.parse(change.added, format=ox.RdfFormat.N_QUADS))
+    else:
+        analysis.reproject(projection, store, change.touched or ())
     store_cache(store)[_READY] = projection

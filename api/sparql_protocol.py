@@ -111,9 +111,10 @@ def _graph_names(store: Store) -> frozenset[str]:
 def run_update(store: Store, job: UpdateJob) -> int | Written:
     """Guard and apply one update, then re-derive the shortcut edges (in the writing worker).
 
-    Returns the number of derived triples; for an update that only inserts data, with the quads
-    it added (its own and the derived ones), so the readers extend their projection with them
-    instead of reading the whole store again.
+    Returns the number of derived triples; for an update made only of ``INSERT DATA`` and
+    ``DELETE DATA``, with what it changed, so the readers bring their projection in step instead
+    of reading the whole store again: the quads it added (its own and the derived ones) when
+    adding is all it did, else the nodes its quads and the derived edges it changed name.
     """
     found = query_guard.check(job.text, graphs=store.graphs(), allow=job.allow)
     text = query_guard.add_using(job.text, job.using, job.using_named, found)
@@ -129,25 +130,34 @@ def run_update(store: Store, job: UpdateJob) -> int | Written:
     derived, gone, new = rederive_difference(store)  # only the difference: an update of a few triples writes a few
     store.flush()
     recovery.end_change(marker)
-    inserted = _inserted_data(_PROLOGUE + text, job.base_iri)
-    if inserted is None or gone is None or new is None or gone:  # unknown, or derived edges taken away
+    named = _named_data(_PROLOGUE + text, job.base_iri)
+    if named is None or gone is None or new is None:  # not an update of data, or the derived graph rewritten whole
         return derived  # the readers make their projection afresh
-    edges = ox.NamedNode(DERIVED_GRAPH)
-    added = inserted + [ox.Quad(t.subject, t.predicate, t.object, edges) for t in ox.parse(b"\n".join(new), ox.RdfFormat.N_TRIPLES)]
-    return Written(derived, ox.serialize(added, format=ox.RdfFormat.N_QUADS))
+    if query_guard.only_inserts_data(text) and not gone:
+        edges = ox.NamedNode(DERIVED_GRAPH)
+        added = named + [ox.Quad(t.subject, t.predicate, t.object, edges) for t in _triples(new)]
+        return Written(derived, added=ox.serialize(added, format=ox.RdfFormat.N_QUADS))
+    nodes = [term for t in (*named, *_triples(gone | new)) for term in (t.subject, t.object) if isinstance(term, ox.NamedNode)]
+    return Written(derived, touched=frozenset(n.value for n in nodes))
 
 
-def _inserted_data(update: str, base_iri: str | None) -> list[ox.Quad] | None:
-    """The quads an update of ``INSERT DATA`` operations only adds, read by running it on an empty store in memory.
+def _triples(lines: set[bytes]) -> list[ox.Triple]:
+    return list(ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES)) if lines else []
 
-    None for any other update (a ``DELETE`` or a ``WHERE`` depends on the store), and for one
-    with blank nodes, which the store named afresh.
+
+def _named_data(update: str, base_iri: str | None) -> list[ox.Quad] | None:
+    """Every quad an update of ``INSERT DATA`` and ``DELETE DATA`` operations names, inserted or deleted, read by running
+    it on an empty store in memory with each ``DELETE DATA`` made an ``INSERT DATA``.
+
+    None for any other update (a ``WHERE`` depends on the store), and for one with blank nodes,
+    which the store named afresh.
     """
-    if not query_guard.only_inserts_data(update):
+    inserts = query_guard.data_as_inserts(update)
+    if inserts is None:
         return None
     scratch = ox.Store()
     try:
-        scratch.update(update, base_iri=base_iri)
+        scratch.update(inserts, base_iri=base_iri)
     except (SyntaxError, RuntimeError, OSError):  # the store took it, so this should not happen; if it does, read afresh
         return None
     quads = list(scratch)

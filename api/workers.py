@@ -9,7 +9,8 @@ and readers reopen on their next task. A worker also reopens when a build swaps 
 generation of the store (the store path then resolves to a new directory).
 
 After an ingest (a write that only adds quads) each worker extends its networkx projection with
-the quads written instead of dropping it; after any other write the caches are made afresh
+the quads written instead of dropping it; after an update of ``INSERT DATA`` and ``DELETE DATA``
+it reads again only the nodes the update named; after any other write the caches are made afresh
 (the projection in the background: :mod:`api.projection`).
 
 Tradeoffs: each worker costs a process and its own caches (labels, the networkx projection),
@@ -51,15 +52,17 @@ def store_cache(store: Store) -> dict[str, Any]:
 
 @dataclass
 class Written:
-    """A write task's answer together with the quads it added, when adding them is all it did.
+    """A write task's answer together with what it changed, when that is known.
 
-    The readers then extend their cached projection with those quads (milliseconds) instead of
-    reading the whole store again (15 s at a million triples).
+    The readers then bring their cached projection in step with the change (milliseconds)
+    instead of reading the whole store again (15 s at a million triples).
     """
 
     answer: Any
-    added: bytes
-    """The quads added, as N-Quads."""
+    added: bytes | None = None
+    """The quads added, as N-Quads, when adding them is all the write did."""
+    touched: frozenset[str] | None = None
+    """Otherwise, the IRIs of every node whose quads the write added or removed (read again from the store)."""
 
 
 def _kept_projection(store: Store | None) -> Any:
@@ -68,10 +71,10 @@ def _kept_projection(store: Store | None) -> Any:
     return projection.kept(store)
 
 
-def _follow(kept: Any, added: bytes | None, store: Store, shared: bool = False) -> None:
+def _follow(kept: Any, change: Written | None, store: Store, shared: bool = False) -> None:
     from api import projection
 
-    projection.follow(kept, added, store, shared)
+    projection.follow(kept, change, store, shared)
 
 
 class InlineExecutor:
@@ -91,16 +94,16 @@ class InlineExecutor:
 
     async def write(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
         async with self._lock:
-            kept, added = _kept_projection(self.store), None
+            kept, change = _kept_projection(self.store), None
             try:
                 result = await self._call(deadline, task, *args)
                 if isinstance(result, Written):
-                    result, added = result.answer, result.added
+                    change, result = result, result.answer
                 return result
             finally:
                 self._writes += 1
                 store_cache(self.store).clear()
-                _follow(kept, added, self.store, shared=True)
+                _follow(kept, change, self.store, shared=True)
 
     async def _call(self, deadline: float | None, task: Task, *args: Any) -> Any:
         return await anyio.to_thread.run_sync(task, self.store, *args)
@@ -204,7 +207,7 @@ class WorkerPool:
         async with self._write_lock:
             self._open_gate.clear()
             held = [await self._idle.get() for _ in range(self.size)]
-            added = None
+            change = None
             try:
                 for worker in held[1:]:
                     await self._run(worker, "close", None, (), 10)
@@ -218,23 +221,23 @@ class WorkerPool:
                         await self._run(held[0], "write", recovery.repair, (), None)
                     raise
                 if isinstance(result, Written):
-                    result, added = result.answer, result.added
+                    change, result = result, result.answer
                 return result
             finally:
                 self._generation.value += 1
                 for worker in held:
-                    await self._reopen(worker, added)
+                    await self._reopen(worker, change)
                     self._release(worker)
                 self._open_gate.set()
 
     # -- internals ---------------------------------------------------------------------------
 
-    async def _reopen(self, worker: _Worker, added: bytes | None) -> None:
-        """After a write: the worker reopens the store, keeping its projection if the write only added ``added``."""
+    async def _reopen(self, worker: _Worker, change: Written | None) -> None:
+        """After a write: the worker reopens the store, keeping its projection if the write's ``change`` is known."""
         if not worker.process.is_alive():
             return
         try:
-            await self._run(worker, "reopen", None, (added,), 300)
+            await self._run(worker, "reopen", None, (change,), 300)
         except Exception:  # noqa: BLE001 - the worker then builds its caches afresh on its next read
             pass
 
@@ -298,7 +301,7 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
     projection.WAIT["seconds"] = projection_wait
     store: Store | None = None
     opened_as: tuple[str, int] | None = None
-    kept = None  # the projection from before a write, until the write is known to have only added quads
+    kept = None  # the projection from before a write, until it is known whether the write's change is known
     while True:
         try:
             message = conn.recv()
@@ -325,10 +328,10 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
                 finally:
                     writable.close()
             elif mode == "reopen":
-                (added,) = args
-                if kept is not None and added is not None:
+                (change,) = args
+                if kept is not None and change is not None:
                     store, opened_as = open_store(location, read_only=True), (os.path.realpath(location), generation.value)
-                    _follow(kept, added, store)
+                    _follow(kept, change, store)
                 kept, result = None, None
             else:
                 current = (os.path.realpath(location), generation.value)

@@ -13,8 +13,8 @@ the store aikg loaded, so the data is the same too, and aikg's process runs each
 its store interface and through the raw engine on one handle: the ratio of those two is the claim); aikg's funding leaders; entity card, neighbourhood and shortest path (aikg's own
 functions and endpoints; for rdflib and pyoxigraph one card query, a one-hop query and a
 breadth-first search over the library's triple lookups, as a user of the library would write
-them); for aikg also ingest of one fact file against a full rebuild, and a SPARQL Update of one round
-with its re-derivation; over HTTP the entity card
+them); for aikg also ingest of one fact file against a full rebuild, a SPARQL Update of one round
+with its re-derivation, and one correcting that round (a ``DELETE DATA`` with an ``INSERT DATA``); over HTTP the entity card
 at concurrency 1, 8 and 32.
 """
 
@@ -176,7 +176,7 @@ def run_pyoxigraph(nquads: str, triples: int, folder: str, budget: float) -> lis
     """The raw engine: its own bulk load of the file, then the queries on the files of aikg's store.
 
     Querying aikg's store makes the data the same for both (the facts, the ontology, the derived
-    edges, the one fact file aikg's run ingested and its one update). The interface's ratio is
+    edges, the one fact file aikg's run ingested and its two updates). The interface's ratio is
     taken in aikg's process instead (the two run in turn there): these figures come minutes
     apart, and the machine's speed moves between them.
     """
@@ -268,6 +268,17 @@ def run_aikg_store(nquads: str, triples: int, folder: str, fact_file: str, budge
     rows.append(row("aikg-store", "SPARQL update of one round", median_ms=round(took * 1000, 1),
                     note=f"as POST /sparql runs it: the update, then the {updated.answer:,} derived triples brought in step "
                          f"by difference; the networkx projection extended in {(time.perf_counter() - t) * 1000:.1f} ms"))
+    correction = UpdateJob(text=f"DELETE DATA {{ GRAPH src:bench-update {{ id:bench-update-round aik:leadInvestor id:{targets.path_from} }} }} ; "
+                                f"INSERT DATA {{ GRAPH src:bench-update {{ id:bench-update-round aik:leadInvestor id:{targets.hub} }} }}")
+    t = time.perf_counter()
+    corrected = run_update(store, correction)  # it deletes: the readers read again the nodes it names
+    took = time.perf_counter() - t
+    t = time.perf_counter()
+    analysis.reproject(projection, store, corrected.touched)
+    rows.append(row("aikg-store", "SPARQL update correcting one round", median_ms=round(took * 1000, 1),
+                    note=f"DELETE DATA and INSERT DATA (its lead investor changed to the biggest hyperscaler); the "
+                         f"{len(corrected.touched)} nodes it names read again into the networkx projection in "
+                         f"{(time.perf_counter() - t) * 1000:.1f} ms"))
     store.close()
     return _with_memory(rows)
 

@@ -8,6 +8,7 @@ edge, those of the events it summarises, listed in ``events``).
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from functools import lru_cache
 from collections.abc import Iterable, Iterator
@@ -38,22 +39,63 @@ SHORTCUT_ROLES = {
 def project(store: Store) -> nx.MultiDiGraph:
     """Read the store into a directed multigraph of entities and events."""
     graph = nx.MultiDiGraph()
+    _read_nodes(graph, store)
+    _read_edges(graph, store)
+    _attach_events_to_shortcuts(graph)
+    return graph
+
+
+def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None:
+    """Read again, in place, what the store says of the nodes named ``iris``: the nodes, every edge at them, and the
+    events behind the shortcut edges they take part in, as :func:`project` would read them.
+
+    For a write whose quads are known (an update of ``INSERT DATA`` and ``DELETE DATA``): ``iris``
+    are the subjects and objects of every quad it names and of every derived edge it changed.
+    A node the store no longer describes leaves the projection. The work is in proportion to
+    those nodes and their edges, where a new projection reads the whole store.
+    """
+    slugs = {slug_of(iri): iri for iri in iris}
+    collecting = gc.isenabled()
+    gc.disable()  # the collector would walk the whole projection (a second at a million triples) for garbage this makes none of
+    try:
+        # A shortcut edge whose events change runs between the roles of an event named here, before or after.
+        supported = {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
+        graph.remove_nodes_from([slug for slug in slugs if slug in graph])
+        values = " ".join(f"<{ox.NamedNode(iri).value}>" for iri in sorted(slugs.values()))
+        _read_nodes(graph, store, values)
+        _read_edges(graph, store, values)
+        supported |= {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
+        read_again = {(u, v, k) for node in slugs if node in graph
+                      for u, v, k in (*graph.out_edges(node, keys=True), *graph.in_edges(node, keys=True)) if k in SHORTCUT_ROLES}
+        _attach_events_to_shortcuts(graph, {(u, v, k) for u, v, k in supported | read_again if graph.has_edge(u, v, k)})
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_nodes(graph: nx.MultiDiGraph, store: Store, values: str | None = None) -> None:
+    """Add the entities and events the store describes; ``values``: only those named (IRIs in SPARQL, space-separated)."""
+    # Inside the GRAPH pattern: the engine joins a VALUES there first, where outside it it reads every node before.
+    only_entities = f"VALUES ?n {{ {values} }}" if values is not None else ""
+    only_events = f"VALUES ?e {{ {values} }}" if values is not None else ""
+    added = set()
     for row in store.select(
         sparql_prologue()
         + f"""SELECT ?n ?cls ?en ?ja WHERE {{
-            GRAPH <{ENTITIES_GRAPH}> {{ ?n a ?cls OPTIONAL {{ ?n rdfs:label ?en FILTER(LANG(?en) = "en") }}
+            GRAPH <{ENTITIES_GRAPH}> {{ {only_entities} ?n a ?cls OPTIONAL {{ ?n rdfs:label ?en FILTER(LANG(?en) = "en") }}
                                        OPTIONAL {{ ?n rdfs:label ?ja FILTER(LANG(?ja) = "ja") }} }} }}"""
     ):
         slug = slug_of(row["n"])
         known = graph.nodes[slug] if slug in graph else {}
         graph.add_node(slug, kind="entity", cls=most_specific({known.get("cls"), local(row["cls"])}),
                        name=_one_name(known.get("name"), row.get("en")), name_ja=_one_name(known.get("name_ja"), row.get("ja")))
-    for slug, data in graph.nodes(data=True):
-        data["name"] = data["name"] or slug
+        added.add(slug)
+    for slug in added:
+        graph.nodes[slug]["name"] = graph.nodes[slug]["name"] or slug
     for row in store.select(
         sparql_prologue()
-        + """SELECT ?e ?cls ?label ?doc WHERE { GRAPH ?g { ?e prov:wasDerivedFrom ?doc ; a ?cls
-               OPTIONAL { ?e rdfs:label ?label } } }"""
+        + f"""SELECT ?e ?cls ?label ?doc WHERE {{ GRAPH ?g {{ {only_events} ?e prov:wasDerivedFrom ?doc ; a ?cls
+               OPTIONAL {{ ?e rdfs:label ?label }} }} }}"""
     ):
         slug = slug_of(row["e"])
         if slug not in graph:
@@ -62,21 +104,26 @@ def project(store: Store) -> nx.MultiDiGraph:
         node["cls"] = most_specific({node["cls"], local(row["cls"])})
         if row["doc"] not in node["sources"]:
             node["sources"].append(row["doc"])
-    edge_sources: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+
+
+def _read_edges(graph: nx.MultiDiGraph, store: Store, values: str | None = None) -> None:
+    """Add the edges the store holds between nodes of ``graph``; ``values``: only those at the nodes named."""
     excluded = ", ".join(f"<{g}>" for g in (ENTITIES_GRAPH, ONTOLOGY_IRI))
+    pattern = "GRAPH ?g { ?s ?p ?o }"
+    if values is not None:  # an edge from one named node to another comes from both sides: counted once below
+        pattern = f"{{ GRAPH ?g {{ VALUES ?s {{ {values} }} ?s ?p ?o }} }} UNION {{ GRAPH ?g {{ VALUES ?o {{ {values} }} ?s ?p ?o }} }}"
+    edge_sources: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for row in store.select(
-        f"""SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+        f"""SELECT ?s ?p ?o ?g WHERE {{ {pattern}
             FILTER(?g NOT IN ({excluded}) && STRSTARTS(STR(?o), "{ID}") && STRSTARTS(STR(?s), "{ID}")
                    && !CONTAINS(STR(?o), "#")) }}"""
     ):
         s, o = slug_of(row["s"]), slug_of(row["o"])
         if s in graph and o in graph:
-            edge_sources[(s, o, local(row["p"]))].append(row["g"])
+            edge_sources[(s, o, local(row["p"]))].add(row["g"])
     for (s, o, p), graphs in edge_sources.items():
         derived = DERIVED_GRAPH in graphs
-        graph.add_edge(s, o, key=p, predicate=p, derived=derived, sources=sorted(set(g for g in graphs if g != DERIVED_GRAPH)))
-    _attach_events_to_shortcuts(graph)
-    return graph
+        graph.add_edge(s, o, key=p, predicate=p, derived=derived, sources=sorted(g for g in graphs if g != DERIVED_GRAPH))
 
 
 def extend(graph: nx.MultiDiGraph, quads: Iterable[ox.Quad]) -> None:
@@ -173,19 +220,29 @@ def _add_edges(graph: nx.MultiDiGraph, quads: list[ox.Quad]) -> set[tuple[str, s
 
 def _shortcuts_of(graph: nx.MultiDiGraph, events: dict[str, dict[str, Any]]) -> set[tuple[str, str, str]]:
     """The shortcut edges the new ``events`` stand behind, including ones that were there already."""
+    return {edge for iri in events if slug_of(iri) in graph for edge in _shortcuts_between(graph, _roles(graph, slug_of(iri)))}
+
+
+def _is_event(graph: nx.MultiDiGraph, slug: str) -> bool:
+    return slug in graph and graph.nodes[slug]["kind"] == "event"
+
+
+def _roles(graph: nx.MultiDiGraph, event: str) -> dict[str, set[str]]:
+    """The nodes an event's role edges point at, by role."""
+    roles: dict[str, set[str]] = defaultdict(set)
+    for _, target, role in graph.out_edges(event, keys=True):
+        roles[role].add(target)
+    return roles
+
+
+def _shortcuts_between(graph: nx.MultiDiGraph, roles: dict[str, set[str]]) -> set[tuple[str, str, str]]:
+    """The shortcut edges the projection holds between an event's roles (those the event may stand behind)."""
     shortcuts: set[tuple[str, str, str]] = set()
-    for iri in events:
-        event = slug_of(iri)
-        if event not in graph:
-            continue
-        roles: dict[str, set[str]] = defaultdict(set)
-        for _, target, role in graph.out_edges(event, keys=True):
-            roles[role].add(target)
-        for shortcut, (start_role, end_roles) in SHORTCUT_ROLES.items():
-            for start in roles.get(start_role, ()):
-                for end in set().union(*(roles.get(r, set()) for r in end_roles)):
-                    if graph.has_edge(start, end, key=shortcut):
-                        shortcuts.add((start, end, shortcut))
+    for shortcut, (start_role, end_roles) in SHORTCUT_ROLES.items():
+        for start in roles.get(start_role, ()):
+            for end in set().union(*(roles.get(r, set()) for r in end_roles)):
+                if graph.has_edge(start, end, key=shortcut):
+                    shortcuts.add((start, end, shortcut))
     return shortcuts
 
 
@@ -240,7 +297,8 @@ def collapsed(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, max_hops: int = 6, limit: int = 20) -> list[list[dict[str, Any]]]:
-    """All shortest paths between two nodes, ignoring edge direction, each step with its edge data.
+    """All shortest paths between two nodes (up to ``limit``, in the order of their nodes' slugs), ignoring edge
+    direction, each step with its edge data.
 
     Raises ``KeyError`` for an unknown node; returns ``[]`` when no path is within ``max_hops``.
     """
@@ -266,7 +324,8 @@ def _paths_back(pred: dict[str, list[str]], source: str, target: str) -> Iterato
     if target == source:
         yield [source]
         return
-    for before in dict.fromkeys(pred.get(target, ())):  # a multigraph lists a neighbour once per edge
+    # A multigraph lists a neighbour once per edge; sorted, the paths come in one order however the graph was made.
+    for before in sorted(set(pred.get(target, ()))):
         for path in _paths_back(pred, source, before):
             yield [*path, target]
 
@@ -297,11 +356,14 @@ def _step(graph: nx.MultiDiGraph, a: str, b: str) -> dict[str, Any]:
     }
 
 
-def _attach_events_to_shortcuts(graph: nx.MultiDiGraph) -> None:
-    """Give each derived shortcut edge the events it summarises and their sources."""
-    # One pass over the events' role edges, so a hub with thousands of rounds stays linear.
+def _attach_events_to_shortcuts(graph: nx.MultiDiGraph, only: set[tuple[str, str, str]] | None = None) -> None:
+    """Give each derived shortcut edge (or those in ``only``) the events it summarises and their sources."""
+    # One pass over the events' role edges, so a hub with thousands of rounds stays linear; for
+    # ``only``, over the role edges of the events that point at the edges' starts.
+    events = None if only is None else {e for start in {start for start, _, _ in only} for e in graph.predecessors(start)}
+    role_edges = graph.edges(keys=True) if events is None else graph.out_edges(events, keys=True)
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for event, target, role in graph.edges(keys=True):
+    for event, target, role in role_edges:
         if graph.nodes[event]["kind"] == "event":
             roles[event][role].add(target)
     summarised: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -311,7 +373,8 @@ def _attach_events_to_shortcuts(graph: nx.MultiDiGraph) -> None:
             for start in by_role.get(start_role, ()):
                 for end in ends:
                     summarised[(start, end, shortcut)].add(event)
-    for u, v, key, data in graph.edges(keys=True, data=True):
+    edges = graph.edges(keys=True, data=True) if only is None else ((u, v, k, graph.edges[u, v, k]) for u, v, k in only)
+    for u, v, key, data in edges:
         if not data["derived"] or key not in SHORTCUT_ROLES:
             continue
         events = summarised.get((u, v, key), set())

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-__all__ = ["GuardError", "Token", "Inspection", "inspect", "check", "add_using", "only_inserts_data"]
+__all__ = ["GuardError", "Token", "Inspection", "inspect", "check", "add_using", "only_inserts_data", "data_as_inserts"]
 
 
 class GuardError(ValueError):
@@ -234,6 +234,25 @@ def only_inserts_data(text: str) -> bool:
     except GuardError:
         return False
     return bool(operations) and all(len(op) > 1 and op[0].keyword == "INSERT" and op[1].keyword == "DATA" for op in operations)
+
+
+def data_as_inserts(text: str) -> str | None:
+    """For an update made only of ``INSERT DATA`` and ``DELETE DATA``: the same text with each ``DELETE DATA`` made an
+    ``INSERT DATA``, so running it on an empty store gives every quad the update names. None for any other update.
+
+    The two take the same quad data, so the text stays valid; only the keyword changes.
+    """
+    try:
+        operations = [op for op in _operations(tokenize(text)) if op]
+    except GuardError:
+        return None
+    if not operations or not all(len(op) > 1 and op[0].keyword in ("INSERT", "DELETE") and op[1].keyword == "DATA"
+                                 for op in operations):
+        return None
+    for op in reversed(operations):  # from the end, so the offsets before stay right
+        if op[0].keyword == "DELETE":
+            text = text[: op[0].start] + "INSERT" + text[op[0].start + len(op[0].text):]
+    return text
 
 
 def _operations(tokens: list[Token]) -> list[list[Token]]:

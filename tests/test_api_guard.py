@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.query_guard import GuardError, add_using, check, inspect, only_inserts_data
+from graph.query_guard import GuardError, add_using, check, data_as_inserts, inspect, only_inserts_data
 
 KNOWN = ["https://w3id.org/aikg/source/a"]
 
@@ -96,3 +96,18 @@ def test_using_parameters_conflict_with_with_or_using() -> None:
 ])
 def test_an_update_is_known_to_only_insert_data_by_its_operations_not_its_strings(text: str, only: bool) -> None:
     assert only_inserts_data(text) is only
+
+
+@pytest.mark.parametrize("text, inserts", [
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> } ; delete data { <urn:a> <urn:b> <urn:d> }",
+     "INSERT DATA { <urn:a> <urn:b> <urn:c> } ; INSERT data { <urn:a> <urn:b> <urn:d> }"),
+    ('PREFIX ex: <urn:ex:>\nDELETE DATA { GRAPH ex:g { ex:a ex:b "DELETE DATA" } }',
+     'PREFIX ex: <urn:ex:>\nINSERT DATA { GRAPH ex:g { ex:a ex:b "DELETE DATA" } }'),
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"),
+    ("DELETE DATA { <urn:a> <urn:b> <urn:c> } ; DELETE WHERE { ?s ?p ?o }", None),
+    ("DELETE { <urn:a> <urn:b> ?o } WHERE { <urn:a> <urn:b> ?o }", None),
+    ("DROP GRAPH <urn:g>", None),
+    ('DELETE DATA { <urn:a> <urn:b> "unterminated }', None),
+])
+def test_an_update_of_data_only_is_read_as_the_quads_it_names(text: str, inserts: str | None) -> None:
+    assert data_as_inserts(text) == inserts

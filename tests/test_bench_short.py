@@ -45,6 +45,8 @@ def test_short_benchmark_writes_every_system_and_operation(tmp_path):
     update = by_system["aikg-store"]["SPARQL update of one round"]
     assert update["median_ms"] > 0 and "derived triples brought in step by difference" in update["note"]
     assert "projection extended" in update["note"]
+    correction = by_system["aikg-store"]["SPARQL update correcting one round"]
+    assert correction["median_ms"] > 0 and "nodes it names read again into the networkx projection" in correction["note"]
     for system in ("aikg-store", "aikg-http"):
         assert by_system[system]["funding leaders"]["p99_ms"] >= by_system[system]["funding leaders"]["median_ms"] > 0
     table = out.with_suffix(".md").read_text()

@@ -1,5 +1,5 @@
-"""After an ingest, or an update that only inserts data, the networkx projection is extended with the quads written,
-not read again from the whole store.
+"""After an ingest, or an update that only inserts data, the networkx projection is extended with the quads written;
+after an update of INSERT DATA and DELETE DATA, the nodes it names are read again; neither reads the whole store.
 
 Checked two ways: in process, the extended projection equals a fresh one; over HTTP, a server
 whose workers extended their projection answers neighbourhoods and paths exactly as a server
@@ -125,3 +125,72 @@ def test_served_workers_extend_their_projection_after_an_insert_data_update(load
         fresh = [client.get(path, params=params).json() for path, params in asks]
     assert extended[0] == extended[1] == fresh
     assert fresh[0]["hops"] >= 2 and any(n["id"] == "orbit-ai" for n in fresh[1]["nodes"])
+
+
+_FASTVIEW = "src:fastview-2025-07-xai-raises-12b"
+DATA_UPDATES = {
+    "an-investor-taken-away": f"DELETE DATA {{ GRAPH {_FASTVIEW} {{ id:spacex-invests-in-xai-2025 aik:investor id:spacex }} }}",
+    "an-entity-renamed": """DELETE DATA { GRAPH aik:entities { id:valor-equity-partners rdfs:label "Valor Equity Partners"@en } } ;
+        INSERT DATA { GRAPH aik:entities { id:valor-equity-partners rdfs:label "Valor Partners"@en } }""",
+    "an-entity-untyped": "DELETE DATA { GRAPH aik:entities { id:valor-equity-partners a aik:InvestmentFirm } }",
+    "an-event-without-its-source": f"DELETE DATA {{ GRAPH {_FASTVIEW} {{ id:xai-debt-raise-2025-07 prov:wasDerivedFrom {_FASTVIEW} }} }}",
+    "a-round-moved-to-another-recipient": f"""DELETE DATA {{ GRAPH {_FASTVIEW} {{ id:spacex-invests-in-xai-2025 aik:recipient id:xai }} }} ;
+        INSERT DATA {{ GRAPH {_FASTVIEW} {{ id:spacex-invests-in-xai-2025 aik:recipient id:valor-equity-partners }} }}""",
+}
+
+
+@pytest.mark.parametrize("update", DATA_UPDATES.values(), ids=DATA_UPDATES)
+def test_an_update_of_data_that_deletes_reads_again_only_the_nodes_it_names(loaded: Path, update: str) -> None:
+    store = open_store(loaded)
+    try:
+        projection = analysis.project(store)
+        before = comparable(projection)
+        written = run_update(store, UpdateJob(text=update))
+        assert isinstance(written, Written) and written.added is None
+        assert written.touched and len(written.touched) < 20  # the nodes named, not the store
+        analysis.reproject(projection, store, written.touched)
+        fresh = analysis.project(store)
+    finally:
+        store.close()
+    assert comparable(projection) == comparable(fresh)
+    assert comparable(fresh) != before  # each update changes what the projection shows
+
+
+def test_what_the_data_updates_change_in_the_projection(loaded: Path) -> None:
+    store = open_store(loaded)
+    try:
+        projection = analysis.project(store)
+        assert projection.has_edge("xai", "spacex", "fundedBy") and "valor-equity-partners" in projection
+        for name in ("an-investor-taken-away", "an-entity-untyped", "an-event-without-its-source"):
+            analysis.reproject(projection, store, run_update(store, UpdateJob(text=DATA_UPDATES[name])).touched)
+    finally:
+        store.close()
+    assert not projection.has_edge("xai", "spacex", "fundedBy")  # its one round no longer names SpaceX
+    assert "valor-equity-partners" not in projection  # no class left in aik:entities
+    assert "xai-debt-raise-2025-07" not in projection  # an event is what a source reports
+    assert all("xai-debt-raise-2025-07" not in data.get("events", []) for *_, data in projection.edges(data=True))
+
+
+def test_an_update_with_where_leaves_the_projection_to_be_made_afresh(loaded: Path) -> None:
+    store = open_store(loaded)
+    try:
+        done = run_update(store, UpdateJob(text="DELETE WHERE { GRAPH ?g { id:spacex-invests-in-xai-2025 aik:investor ?who } }"))
+    finally:
+        store.close()
+    assert isinstance(done, int)
+
+
+def test_served_workers_read_again_the_nodes_a_delete_data_update_names(loaded: Path) -> None:
+    asks = [("/paths", {"from": "spacex", "to": "xai"}), ("/entities/xai/neighbors", {"depth": "1"}),
+            ("/entities/spacex/neighbors", {"depth": "2"})]
+    with live_server(loaded, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
+        for _ in range(2):  # both workers build their projection before the write
+            assert client.get("/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200
+        done = client.post("/sparql", data={"update": DATA_UPDATES["a-round-moved-to-another-recipient"]},
+                           headers={"authorization": f"Bearer {TOKEN}"})
+        assert done.status_code == 204, done.text
+        followed = [[client.get(path, params=params).json() for path, params in asks] for _ in range(2)]  # both workers
+    with live_server(loaded) as base, httpx.Client(base_url=base, timeout=120) as client:
+        fresh = [client.get(path, params=params).json() for path, params in asks]
+    assert followed[0] == followed[1] == fresh
+    assert not any(e["to"] == "xai" and e["from"] == "spacex-invests-in-xai-2025" for e in fresh[1].get("edges", []))
