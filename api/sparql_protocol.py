@@ -108,6 +108,10 @@ def _graph_names(store: Store) -> frozenset[str]:
     return cache["graph_names"]
 
 
+READ_AGAIN_AT_MOST = 10_000
+"""After an update naming more nodes than this, the readers make their projection afresh instead of reading each again."""
+
+
 def run_update(store: Store, job: UpdateJob) -> int | Written:
     """Guard and apply one update, then re-derive the shortcut edges (in the writing worker).
 
@@ -137,8 +141,11 @@ def run_update(store: Store, job: UpdateJob) -> int | Written:
         edges = ox.NamedNode(DERIVED_GRAPH)
         added = named + [ox.Quad(t.subject, t.predicate, t.object, edges) for t in _triples(new)]
         return Written(derived, added=ox.serialize(added, format=ox.RdfFormat.N_QUADS))
-    nodes = [term for t in (*named, *_triples(gone | new)) for term in (t.subject, t.object) if isinstance(term, ox.NamedNode)]
-    return Written(derived, touched=frozenset(n.value for n in nodes))
+    nodes = frozenset(term.value for t in (*named, *_triples(gone | new)) for term in (t.subject, t.object)
+                      if isinstance(term, ox.NamedNode))
+    if len(nodes) > READ_AGAIN_AT_MOST:  # reading that many nodes one by one costs more than one scan of the store
+        return derived
+    return Written(derived, touched=nodes)
 
 
 def _triples(lines: set[bytes]) -> list[ox.Triple]:

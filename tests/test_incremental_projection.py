@@ -171,6 +171,18 @@ def test_what_the_data_updates_change_in_the_projection(loaded: Path) -> None:
     assert all("xai-debt-raise-2025-07" not in data.get("events", []) for *_, data in projection.edges(data=True))
 
 
+def test_an_update_naming_too_many_nodes_leaves_the_projection_to_be_made_afresh(loaded: Path, monkeypatch) -> None:
+    from api import sparql_protocol
+
+    monkeypatch.setattr(sparql_protocol, "READ_AGAIN_AT_MOST", 2)  # the update names three: the round, SpaceX, xAI
+    store = open_store(loaded)
+    try:
+        done = run_update(store, UpdateJob(text=DATA_UPDATES["an-investor-taken-away"]))
+    finally:
+        store.close()
+    assert isinstance(done, int) and done > 0
+
+
 def test_an_update_with_where_leaves_the_projection_to_be_made_afresh(loaded: Path) -> None:
     store = open_store(loaded)
     try:
