@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
@@ -70,17 +71,13 @@ def cached_projection(store: Store) -> nx.MultiDiGraph:
     return making.graph
 
 
-def kept(store: Store | None) -> nx.MultiDiGraph | None:
-    """The projection ``store`` holds, if made: to carry over a write whose change is known."""
-    return store_cache(store).get(_READY) if store is not None else None
-
-
-def follow(projection: nx.MultiDiGraph | None, change: Written | None, store: Store, shared: bool = False) -> None:
-    """Give the freshly opened ``store`` the projection from before the write, brought in step with its ``change``:
-    extended with the quads it added, or with the nodes it touched read again from ``store``.
+def follow(kept: dict[str, Any], change: Written | None, store: Store, shared: bool = False) -> None:
+    """Give the freshly opened ``store`` the projection from before the write (in the ``kept`` caches), brought in step
+    with its ``change``: extended with the quads it added, or with the nodes it touched read again from ``store``.
 
     ``shared``: reads in other threads may still be walking the old projection, so change a copy.
     """
+    projection = kept.get(_READY)
     if projection is None or change is None or (change.added is None and change.touched is None):
         return
     if shared:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -12,11 +13,11 @@ from api.errors import ProtocolError
 from api.projection import cached_projection
 from api.reading import read
 from api.security import script_hash
-from api.workers import store_cache
+from api.workers import Written, store_cache
 from graph.cards import closest_slugs
 from graph.store import Store
 from graph.view.command import split_types
-from graph.view.details import read_details
+from graph.view.details import read_details, read_details_again
 from graph.view.render import render_html
 from graph.view.selection import SelectionError, ViewOptions, select
 
@@ -24,15 +25,31 @@ router = APIRouter(tags=["graph view"])
 # The page's code is inline so the same file works from disk; the JSON data block is never executed.
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _INLINE_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_DETAILS = "view_details"
+
+
+def follow(kept: dict[str, Any], change: Written | None, store: Store, shared: bool = False) -> None:
+    """Give the freshly opened ``store`` the view's details from before the write (in the ``kept`` caches), with what
+    the write's ``change`` names read again, instead of reading every event anew on the next page (15 s at a million triples).
+
+    ``shared``: pages in other threads may still be reading the old details, so change a copy.
+    """
+    details, named = kept.get(_DETAILS), change.named() if change is not None else None
+    if details is None or named is None:
+        return
+    if shared:
+        details = copy.deepcopy(details)
+    read_details_again(details, store, named)
+    store_cache(store)[_DETAILS] = details
 
 
 def page(store: Store, options: ViewOptions) -> str:
     """The view's HTML for ``options`` (run in a query worker); cards link to ``/entities/{slug}``."""
     cache = store_cache(store)
-    if "view_details" not in cache:
-        cache["view_details"] = read_details(store)
+    if _DETAILS not in cache:
+        cache[_DETAILS] = read_details(store)
     try:
-        selection = select(cached_projection(store), cache["view_details"], options)
+        selection = select(cached_projection(store), cache[_DETAILS], options)
     except KeyError:
         suggestions = closest_slugs(store, options.focus or "")
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
@@ -40,7 +57,7 @@ def page(store: Store, options: ViewOptions) -> str:
     except SelectionError as exc:
         raise ProtocolError(422, str(exc)) from None
     title = f"aikg: around {options.focus}" if options.focus else "aikg: the graph"
-    return render_html(selection, cache["view_details"], entity_link="/entities/", title=title)
+    return render_html(selection, cache[_DETAILS], entity_link="/entities/", title=title)
 
 
 @router.get(

@@ -10,8 +10,8 @@ generation of the store (the store path then resolves to a new directory).
 
 After an ingest (a write that only adds quads) each worker extends its networkx projection with
 the quads written instead of dropping it; after an update of ``INSERT DATA`` and ``DELETE DATA``
-it reads again only the nodes the update named; after any other write the caches are made afresh
-(the projection in the background: :mod:`api.projection`).
+it reads again only the nodes the update named; the view's details read again what either names.
+After any other write the caches are made afresh (the projection in the background: :mod:`api.projection`).
 
 Tradeoffs: each worker costs a process and its own caches (labels, the networkx projection),
 a killed query loses its worker's warm caches, and an update waits for the reads in flight
@@ -33,6 +33,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import anyio.to_thread
+import pyoxigraph as ox
 
 from graph import recovery
 from graph.store import MEMORY, Store, StoreError, open_store
@@ -64,17 +65,27 @@ class Written:
     touched: frozenset[str] | None = None
     """Otherwise, the IRIs of every node whose quads the write added or removed (read again from the store)."""
 
+    def named(self) -> frozenset[str] | None:
+        """The IRIs the write's quads name (subjects and objects), if known: what a cache keyed by node reads again."""
+        if self.touched is not None:
+            return self.touched
+        if self.added is None:
+            return None
+        return frozenset(term.value for q in ox.parse(self.added, format=ox.RdfFormat.N_QUADS)
+                         for term in (q.subject, q.object) if isinstance(term, ox.NamedNode))
 
-def _kept_projection(store: Store | None) -> Any:
-    from api import projection  # it builds on this module
 
-    return projection.kept(store)
+def _kept_caches(store: Store | None) -> dict[str, Any]:
+    """What ``store``'s caches hold before a write, for the caches that can follow the write's change."""
+    return dict(store_cache(store)) if store is not None else {}
 
 
-def _follow(kept: Any, change: Written | None, store: Store, shared: bool = False) -> None:
-    from api import projection
+def _follow(kept: dict[str, Any], change: Written | None, store: Store, shared: bool = False) -> None:
+    """Carry the caches that can follow a known ``change`` over to the freshly opened ``store``."""
+    from api import projection, view_routes  # they build on this module
 
     projection.follow(kept, change, store, shared)
+    view_routes.follow(kept, change, store, shared)
 
 
 class InlineExecutor:
@@ -94,7 +105,7 @@ class InlineExecutor:
 
     async def write(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
         async with self._lock:
-            kept, change = _kept_projection(self.store), None
+            kept, change = _kept_caches(self.store), None
             try:
                 result = await self._call(deadline, task, *args)
                 if isinstance(result, Written):
@@ -301,7 +312,7 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
     projection.WAIT["seconds"] = projection_wait
     store: Store | None = None
     opened_as: tuple[str, int] | None = None
-    kept = None  # the projection from before a write, until it is known whether the write's change is known
+    kept: dict[str, Any] = {}  # the caches from before a write, until it is known whether the write's change is known
     while True:
         try:
             message = conn.recv()
@@ -314,11 +325,11 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
             if mode == "ping":
                 result: Any = os.getpid()
             elif mode == "close":
-                kept = _kept_projection(store)
+                kept = _kept_caches(store)
                 store, opened_as = None, None
                 result = None
             elif mode == "write":
-                kept = _kept_projection(store) if store is not None else kept
+                kept = _kept_caches(store) if store is not None else kept
                 store, opened_as = None, None
                 writable = open_store(location)
                 if writable.read_only:
@@ -329,10 +340,10 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
                     writable.close()
             elif mode == "reopen":
                 (change,) = args
-                if kept is not None and change is not None:
+                if kept and change is not None:
                     store, opened_as = open_store(location, read_only=True), (os.path.realpath(location), generation.value)
                     _follow(kept, change, store)
-                kept, result = None, None
+                kept, result = {}, None
             else:
                 current = (os.path.realpath(location), generation.value)
                 if store is None or opened_as != current:

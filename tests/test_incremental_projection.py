@@ -1,5 +1,6 @@
 """After an ingest, or an update that only inserts data, the networkx projection is extended with the quads written;
 after an update of INSERT DATA and DELETE DATA, the nodes it names are read again; neither reads the whole store.
+The view's details (event figures, sources, aliases) read again what either names.
 
 Checked two ways: in process, the extended projection equals a fresh one; over HTTP, a server
 whose workers extended their projection answers neighbourhoods and paths exactly as a server
@@ -24,6 +25,7 @@ from api.workers import Written
 from graph import analysis
 from graph.ingest import ingest
 from graph.store import open_store
+from graph.view.details import read_details, read_details_again
 
 TOKEN = "pr0jection"
 
@@ -77,17 +79,17 @@ def test_the_extension_adds_nodes_edges_names_and_the_events_behind_shortcuts(lo
 
 def test_served_workers_extend_their_projection_after_post_ingest(loaded: Path) -> None:
     asks = [("/entities/valor-equity-partners/neighbors", {"depth": "1"}), ("/paths", {"from": "nova-compute", "to": "xai"}),
-            ("/entities/nova-compute/neighbors", {"depth": "2"})]
+            ("/entities/nova-compute/neighbors", {"depth": "2"}), ("/view", {"focus": "nova-compute", "depth": "1"})]
     with live_server(loaded, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
-        for _ in range(2):  # both workers build their projection before the write
-            assert client.get("/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200
+        for _ in range(2):  # both workers build their projection and the view's details before the write
+            assert client.get("/view", params={"focus": "valor-equity-partners"}).status_code == 200
         added = client.post("/ingest", content=SERVED_FILE, headers={
             "content-type": "application/yaml", "authorization": f"Bearer {TOKEN}"})
         assert added.status_code == 200, added.text
         assert set(added.json()) == {"source", "quads", "derived_added", "derived_removed", "seconds"}
-        extended = [[client.get(path, params=params).json() for path, params in asks] for _ in range(2)]  # both workers
+        extended = [[_answer(client.get(path, params=params)) for path, params in asks] for _ in range(2)]  # both workers
     with live_server(loaded) as base, httpx.Client(base_url=base, timeout=120) as client:
-        fresh = [client.get(path, params=params).json() for path, params in asks]
+        fresh = [_answer(client.get(path, params=params)) for path, params in asks]
     assert extended[0] == extended[1] == fresh
     assert fresh[1]["hops"] == 2 and any(n["id"] == "nova-compute" for n in fresh[0]["nodes"])
 
@@ -194,15 +196,81 @@ def test_an_update_with_where_leaves_the_projection_to_be_made_afresh(loaded: Pa
 
 def test_served_workers_read_again_the_nodes_a_delete_data_update_names(loaded: Path) -> None:
     asks = [("/paths", {"from": "spacex", "to": "xai"}), ("/entities/xai/neighbors", {"depth": "1"}),
-            ("/entities/spacex/neighbors", {"depth": "2"})]
+            ("/entities/spacex/neighbors", {"depth": "2"}), ("/view", {"focus": "xai", "depth": "1"})]
     with live_server(loaded, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
-        for _ in range(2):  # both workers build their projection before the write
-            assert client.get("/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200
+        for _ in range(2):  # both workers build their projection and the view's details before the write
+            assert client.get("/view", params={"focus": "valor-equity-partners"}).status_code == 200
+        before = _answer(client.get("/view", params={"focus": "xai", "depth": "1"}))
         done = client.post("/sparql", data={"update": DATA_UPDATES["a-round-moved-to-another-recipient"]},
                            headers={"authorization": f"Bearer {TOKEN}"})
         assert done.status_code == 204, done.text
-        followed = [[client.get(path, params=params).json() for path, params in asks] for _ in range(2)]  # both workers
+        followed = [[_answer(client.get(path, params=params)) for path, params in asks] for _ in range(2)]  # both workers
     with live_server(loaded) as base, httpx.Client(base_url=base, timeout=120) as client:
-        fresh = [client.get(path, params=params).json() for path, params in asks]
+        fresh = [_answer(client.get(path, params=params)) for path, params in asks]
     assert followed[0] == followed[1] == fresh
     assert not any(e["to"] == "xai" and e["from"] == "spacex-invests-in-xai-2025" for e in fresh[1].get("edges", []))
+    assert fresh[3] != before  # the view around xAI changed with the round
+
+
+def _answer(response: httpx.Response) -> Any:
+    assert response.status_code == 200, response.text
+    return response.json() if response.headers["content-type"].startswith("application/json") else response.text
+
+
+@pytest.mark.parametrize("change", ["ingest", *DATA_UPDATES], ids=["ingest", *DATA_UPDATES])
+def test_the_view_details_read_again_what_a_write_names_equal_fresh_ones(loaded: Path, tmp_path: Path, change: str) -> None:
+    store = open_store(loaded)
+    try:
+        details = read_details(store)
+        before = read_details(store)
+        if change == "ingest":
+            path = tmp_path / "facts.yaml"
+            path.write_text(FACT_FILE, encoding="utf-8")
+            report = ingest(store, path)
+            written = Written(0, added=ox.serialize(report.added, format=ox.RdfFormat.N_QUADS))
+        else:
+            written = run_update(store, UpdateJob(text=DATA_UPDATES[change]))
+        read_details_again(details, store, written.named())
+        fresh = read_details(store)
+    finally:
+        store.close()
+    assert details == fresh
+    if change in ("ingest", "an-event-without-its-source", "an-investor-taken-away", "a-round-moved-to-another-recipient"):
+        assert fresh.events != before.events
+
+
+def test_a_write_through_the_executor_hands_its_change_to_the_caches_that_follow_it(loaded: Path) -> None:
+    import anyio
+
+    from api import view_routes
+    from api.projection import cached_projection
+    from api.workers import InlineExecutor, store_cache
+    from graph.view.selection import ViewOptions
+
+    store = open_store(loaded)
+    try:
+        view_routes.page(store, ViewOptions(focus="xai"))  # the projection and the view's details, cached
+        executor = InlineExecutor(store)
+        anyio.run(executor.write, run_update, UpdateJob(text=DATA_UPDATES["an-investor-taken-away"]))
+        cache = store_cache(store)
+        assert {"projection", "view_details"} <= set(cache)  # carried over the write, not dropped
+        assert cache["view_details"] == read_details(store)
+        assert comparable(cached_projection(store)) == comparable(analysis.project(store))
+    finally:
+        store.close()
+
+
+def test_the_view_details_read_again_an_event_whose_amount_is_a_blank_node(loaded: Path) -> None:
+    from ontology import sparql_prologue
+
+    store = open_store(loaded)
+    try:
+        details = read_details(store)
+        store.update(sparql_prologue() + f"""INSERT DATA {{ GRAPH {_FASTVIEW} {{ id:xai-debt-raise-2025-07
+            aik:monetaryAmount [ schema:value 7 ; schema:currency "EUR" ] }} }}""")
+        read_details_again(details, store, ["https://w3id.org/aikg/id/xai-debt-raise-2025-07"])
+        fresh = read_details(store)
+    finally:
+        store.close()
+    assert details == fresh
+    assert {"value": 7, "currency": "EUR"} in fresh.events["xai-debt-raise-2025-07"]["amounts"]

@@ -80,7 +80,7 @@ def page_data(selection: Selection, details: Details, *, entity_link: str | None
     events_of: dict[str, set[str]] = defaultdict(set)
     money: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     gpus: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for event_id, event in details.events.items():
+    for event_id, event in sorted(details.events.items()):  # sorted: sums of shares come out the same to the last digit
         for role, slugs in event["roles"].items():
             for slug in slugs:
                 if slug not in graph:
@@ -113,7 +113,7 @@ def page_data(selection: Selection, details: Details, *, entity_link: str | None
             "gpus": [{"count": g["count"], "when": g["when"]} for g in sorted(gpus.get(node, []), key=lambda g: g["order"])],
         }
     events = {e: _event_for_page(details.events[e], names) for e in sorted(used_events) if e in details.events}
-    sources = {_key(iri): doc for iri, doc in details.sources.items()}
+    sources = {_key(iri): doc for iri, doc in sorted(details.sources.items())}
     classes: dict[str, int] = defaultdict(int)
     for _, data in graph.nodes(data=True):
         classes[data["cls"]] += 1

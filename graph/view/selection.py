@@ -92,8 +92,12 @@ def select(graph: nx.MultiDiGraph, details: Details, options: ViewOptions) -> Se
     degree = dict(filtered.degree())
     ranked = sorted(distance, key=lambda n: (distance[n], -degree[n], n))
     kept, cut = ranked[: options.max_nodes], ranked[options.max_nodes :]
+    # Nodes in their rank, edges sorted: the page is the same however the projection was made (fresh, or changed in place).
+    chosen = nx.MultiDiGraph()
+    chosen.add_nodes_from((n, filtered.nodes[n]) for n in kept)
+    chosen.add_edges_from(sorted(filtered.subgraph(kept).edges(keys=True, data=True), key=lambda e: e[:3]))
     return Selection(
-        graph=nx.MultiDiGraph(filtered.subgraph(kept)),
+        graph=chosen,
         options=options,
         candidates=len(ranked),
         left_out=Counter(filtered.nodes[n]["cls"] for n in cut),
