@@ -10,7 +10,8 @@ generation of the store (the store path then resolves to a new directory).
 
 After an ingest (a write that only adds quads) each worker extends its networkx projection with
 the quads written instead of dropping it; after an update of ``INSERT DATA`` and ``DELETE DATA``
-it reads again only the nodes the update named; the view's details read again what either names.
+it reads again only the nodes the update named; the view's details and the search index read
+again what either names.
 After any other write the caches are made afresh (the projection in the background: :mod:`api.projection`).
 
 Tradeoffs: each worker costs a process and its own caches (labels, the networkx projection),
@@ -82,10 +83,10 @@ def _kept_caches(store: Store | None) -> dict[str, Any]:
 
 def _follow(kept: dict[str, Any], change: Written | None, store: Store, shared: bool = False) -> None:
     """Carry the caches that can follow a known ``change`` over to the freshly opened ``store``."""
-    from api import projection, view_routes  # they build on this module
+    from api import projection, rest_entities, view_routes  # they build on this module
 
-    projection.follow(kept, change, store, shared)
-    view_routes.follow(kept, change, store, shared)
+    for follow in (projection.follow, view_routes.follow, rest_entities.follow):
+        follow(kept, change, store, shared)
 
 
 class InlineExecutor:

@@ -79,10 +79,12 @@ def test_the_extension_adds_nodes_edges_names_and_the_events_behind_shortcuts(lo
 
 def test_served_workers_extend_their_projection_after_post_ingest(loaded: Path) -> None:
     asks = [("/entities/valor-equity-partners/neighbors", {"depth": "1"}), ("/paths", {"from": "nova-compute", "to": "xai"}),
-            ("/entities/nova-compute/neighbors", {"depth": "2"}), ("/view", {"focus": "nova-compute", "depth": "1"})]
+            ("/entities/nova-compute/neighbors", {"depth": "2"}), ("/view", {"focus": "nova-compute", "depth": "1"}),
+            ("/entities", {"q": "nova"})]
     with live_server(loaded, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
         for _ in range(2):  # both workers build their projection and the view's details before the write
             assert client.get("/view", params={"focus": "valor-equity-partners"}).status_code == 200
+            assert client.get("/entities", params={"q": "x"}).status_code == 200
         added = client.post("/ingest", content=SERVED_FILE, headers={
             "content-type": "application/yaml", "authorization": f"Bearer {TOKEN}"})
         assert added.status_code == 200, added.text
@@ -196,10 +198,11 @@ def test_an_update_with_where_leaves_the_projection_to_be_made_afresh(loaded: Pa
 
 def test_served_workers_read_again_the_nodes_a_delete_data_update_names(loaded: Path) -> None:
     asks = [("/paths", {"from": "spacex", "to": "xai"}), ("/entities/xai/neighbors", {"depth": "1"}),
-            ("/entities/spacex/neighbors", {"depth": "2"}), ("/view", {"focus": "xai", "depth": "1"})]
+            ("/entities/spacex/neighbors", {"depth": "2"}), ("/view", {"focus": "xai", "depth": "1"}), ("/entities", {"q": "valor"})]
     with live_server(loaded, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
         for _ in range(2):  # both workers build their projection and the view's details before the write
             assert client.get("/view", params={"focus": "valor-equity-partners"}).status_code == 200
+            assert client.get("/entities", params={"q": "x"}).status_code == 200
         before = _answer(client.get("/view", params={"focus": "xai", "depth": "1"}))
         done = client.post("/sparql", data={"update": DATA_UPDATES["a-round-moved-to-another-recipient"]},
                            headers={"authorization": f"Bearer {TOKEN}"})
@@ -242,7 +245,7 @@ def test_the_view_details_read_again_what_a_write_names_equal_fresh_ones(loaded:
 def test_a_write_through_the_executor_hands_its_change_to_the_caches_that_follow_it(loaded: Path) -> None:
     import anyio
 
-    from api import view_routes
+    from api import rest_entities, view_routes
     from api.projection import cached_projection
     from api.workers import InlineExecutor, store_cache
     from graph.view.selection import ViewOptions
@@ -250,11 +253,13 @@ def test_a_write_through_the_executor_hands_its_change_to_the_caches_that_follow
     store = open_store(loaded)
     try:
         view_routes.page(store, ViewOptions(focus="xai"))  # the projection and the view's details, cached
+        rest_entities.search(store, "xai", None, 10, 0)  # the search index, cached
         executor = InlineExecutor(store)
-        anyio.run(executor.write, run_update, UpdateJob(text=DATA_UPDATES["an-investor-taken-away"]))
+        anyio.run(executor.write, run_update, UpdateJob(text=DATA_UPDATES["an-entity-renamed"]))
         cache = store_cache(store)
-        assert {"projection", "view_details"} <= set(cache)  # carried over the write, not dropped
+        assert {"projection", "view_details", "entity_index"} <= set(cache)  # carried over the write, not dropped
         assert cache["view_details"] == read_details(store)
+        assert cache["entity_index"]["entities"] == rest_entities._read_entities(store)
         assert comparable(cached_projection(store)) == comparable(analysis.project(store))
     finally:
         store.close()
@@ -274,3 +279,31 @@ def test_the_view_details_read_again_an_event_whose_amount_is_a_blank_node(loade
         store.close()
     assert details == fresh
     assert {"value": 7, "currency": "EUR"} in fresh.events["xai-debt-raise-2025-07"]["amounts"]
+
+
+@pytest.mark.parametrize("change", ["ingest", *DATA_UPDATES], ids=["ingest", *DATA_UPDATES])
+def test_the_search_index_reads_again_what_a_write_names_and_equals_a_fresh_one(loaded: Path, tmp_path: Path, change: str) -> None:
+    from api import rest_entities
+    from api.workers import store_cache
+
+    store = open_store(loaded)
+    try:
+        kept = {"entity_index": rest_entities._entity_index(store)}
+        if change == "ingest":
+            path = tmp_path / "facts.yaml"
+            path.write_text(FACT_FILE, encoding="utf-8")
+            written = Written(0, added=ox.serialize(ingest(store, path).added, format=ox.RdfFormat.N_QUADS))
+        else:
+            written = run_update(store, UpdateJob(text=DATA_UPDATES[change]))
+        store_cache(store).clear()
+        rest_entities.follow(kept, written, store)
+        followed = store_cache(store).pop("entity_index")
+        fresh = rest_entities._entity_index(store)
+        found = rest_entities.search(store, "valor", None, 10, 0)
+    finally:
+        store.close()
+    assert followed == fresh
+    if change == "an-entity-renamed":
+        assert found["items"][0]["name"]["en"] == "Valor Partners"
+    if change == "an-entity-untyped":
+        assert found["total"] == 0
