@@ -61,9 +61,12 @@ def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None
         # A shortcut edge whose events change runs between the roles of an event named here, before or after.
         supported = {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
         graph.remove_nodes_from([slug for slug in slugs if slug in graph])
-        values = " ".join(f"<{ox.NamedNode(iri).value}>" for iri in sorted(slugs.values()))
-        _read_nodes(graph, store, values)
-        _read_edges(graph, store, values)
+        named = sorted(slugs.values())
+        _read_nodes(graph, store, " ".join(f"<{ox.NamedNode(iri).value}>" for iri in named))
+        # Edges join nodes of ours only: a class named (the object of rdf:type) would read every node of that class.
+        ours = [iri for iri in named if iri.startswith(str(ID))]
+        if ours:
+            _read_edges(graph, store, " ".join(f"<{ox.NamedNode(iri).value}>" for iri in ours))
         supported |= {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
         read_again = {(u, v, k) for node in slugs if node in graph
                       for u, v, k in (*graph.out_edges(node, keys=True), *graph.in_edges(node, keys=True)) if k in SHORTCUT_ROLES}
