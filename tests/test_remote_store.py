@@ -433,3 +433,28 @@ def test_an_update_through_the_api_reaches_virtuoso_and_its_derived_edges(api: s
     assert dropped.status_code == 204, dropped.text
     assert not remote.ask(sparql_prologue() + "ASK { GRAPH aik:derived { id:xai aik:fundedBy id:nvidia } }")
     assert notes not in remote.graphs()
+
+
+def test_a_server_on_virtuoso_answers_after_post_ingest_as_one_started_afterwards(tmp_path: Path) -> None:
+    """After an ingest the server's caches (projection, view details, search) follow it by querying Virtuoso for the
+    nodes it names; their answers equal those of a server that reads everything afresh."""
+    asks = [("/paths", {"from": "nova-compute", "to": "xai"}), ("/entities/nova-compute/neighbors", {"depth": "2"}),
+            ("/view", {"focus": "nova-compute", "depth": "1"}), ("/entities", {"q": "nova"})]
+
+    def answer(response: httpx.Response) -> object:
+        assert response.status_code == 200, response.text
+        return response.json() if response.headers["content-type"].startswith("application/json") else response.text
+
+    with running_virtuoso(tmp_path / "virtuoso") as server:
+        build_store(store=server.location)[0].close()
+        with live_server(server.location, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
+            assert client.get("/view", params={"focus": "valor-equity-partners"}).status_code == 200
+            assert client.get("/entities", params={"q": "x"}).json()["total"] > 0
+            added = client.post("/ingest", content=ingest_tests.SERVED_FILE, headers={
+                "content-type": "application/yaml", "authorization": f"Bearer {TOKEN}"})
+            assert added.status_code == 200, added.text
+            followed = [answer(client.get(path, params=params)) for path, params in asks]
+        with live_server(server.location) as base, httpx.Client(base_url=base, timeout=120) as client:
+            fresh = [answer(client.get(path, params=params)) for path, params in asks]
+    assert followed == fresh
+    assert fresh[0]["hops"] >= 1 and fresh[3]["items"][0]["slug"] == "nova-compute"
