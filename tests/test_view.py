@@ -339,6 +339,19 @@ def test_filters_by_class_date_and_amount(kg: graph.Store, projection) -> None:
         select(projection, details, ViewOptions(focus="nobody"))
 
 
+def test_the_page_carries_the_sources_it_cites_and_no_others(kg: graph.Store, projection) -> None:
+    from graph.view.render import page_data
+
+    details = read_details(kg)
+    data = page_data(select(projection, details, ViewOptions(focus="colossus", depth=1)), details)
+    cited = {k for e in data["events"].values() for k in (*e["sources"], *e["reported_by"])}
+    cited |= {k for e in data["edges"] for k in e["sources"]}
+    assert cited and set(data["sources"]) == cited  # every cited document is described, nothing more
+    assert len(data["sources"]) < len(details.sources)  # the store holds documents this page does not cite
+    whole = page_data(select(projection, details, ViewOptions()), details)
+    assert set(whole["sources"]) <= {iri.rstrip("/").rsplit("/", 1)[-1] for iri in details.sources}
+
+
 def test_figures_read_like_a_briefing() -> None:
     assert money_words(12_000_000_000) == "USD 12B" and money_words(450_000_000) == "USD 450M"
     assert event_summary({"amount_usd": 5e9, "instruments": ["SecuredBond", "Loan"], "status": "Completed"}) == \

@@ -113,7 +113,9 @@ def page_data(selection: Selection, details: Details, *, entity_link: str | None
             "gpus": [{"count": g["count"], "when": g["when"]} for g in sorted(gpus.get(node, []), key=lambda g: g["order"])],
         }
     events = {e: _event_for_page(details.events[e], names) for e in sorted(used_events) if e in details.events}
-    sources = {_key(iri): doc for iri, doc in sorted(details.sources.items())}
+    # The documents the page cites, not every one the store holds (19,000 at a million triples: megabytes a page).
+    cited = {k for e in events.values() for k in (*e["sources"], *e["reported_by"])} | {k for e in net.edges for k in e["sources"]}
+    sources = {_key(iri): doc for iri, doc in sorted(details.sources.items()) if _key(iri) in cited}
     classes: dict[str, int] = defaultdict(int)
     for _, data in graph.nodes(data=True):
         classes[data["cls"]] += 1
