@@ -67,7 +67,13 @@ def ratios(doc: dict[str, Any]) -> list[str]:
     a = find(res, "aikg-store", "funding leaders")
     r = min((x for x in (find(res, "rdflib", "funding aggregate"), find(res, "rdflib", "funding aggregate (sub-selects)")) if x),
             key=lambda x: x["median_ms"], default=None)
-    if a and r:
+    in_turn = find(res, "rdflib", "funding aggregate")
+    if in_turn and in_turn.get("aikg_leaders_in_turn_ms"):  # the two run in turn in one process: the claim
+        speedup = in_turn["in_turn_ms"] / in_turn["aikg_leaders_in_turn_ms"]
+        apart = f"; from the two processes' own runs {r['median_ms'] / a['median_ms']:,.1f}x" if a and r else ""
+        out.append(f"funding aggregate >= 20x faster than rdflib: aikg's funding leaders {speedup:,.1f}x faster than rdflib's "
+                   f"funding aggregate, the two run in turn{apart} -> {verdict(speedup >= 20)}")
+    elif a and r:
         speedup = r["median_ms"] / a["median_ms"]
         plain = find(res, "aikg-store", "funding aggregate")
         same = f"; the plain form through aikg's store {r['median_ms'] / plain['median_ms']:,.1f}x" if plain else ""
