@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import multiprocessing as mp
 import os
 import pickle
@@ -39,6 +40,7 @@ import pyoxigraph as ox
 from graph import recovery
 from graph.store import MEMORY, Store, StoreError, open_store
 
+_log = logging.getLogger("aikg")
 Task = Callable[..., Any]
 """A picklable top-level function ``task(store, *args)``; its result must be picklable."""
 
@@ -86,7 +88,11 @@ def _follow(kept: dict[str, Any], change: Written | None, store: Store, shared: 
     from api import projection, rest_entities, view_routes  # they build on this module
 
     for follow in (projection.follow, view_routes.follow, rest_entities.follow):
-        follow(kept, change, store, shared)
+        try:
+            follow(kept, change, store, shared)
+        except Exception as exc:  # noqa: BLE001 - that cache is made afresh on its next use; the write itself stands
+            _log.warning("aikg: a cache could not follow the write (%s: %s); it is made afresh when next needed",
+                         follow.__module__, exc)
 
 
 class InlineExecutor:

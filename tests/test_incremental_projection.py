@@ -307,3 +307,26 @@ def test_the_search_index_reads_again_what_a_write_names_and_equals_a_fresh_one(
         assert found["items"][0]["name"]["en"] == "Valor Partners"
     if change == "an-entity-untyped":
         assert found["total"] == 0
+
+
+def test_a_cache_that_fails_to_follow_a_write_is_made_afresh_and_the_write_stands(loaded: Path, monkeypatch, caplog) -> None:
+    import anyio
+
+    from api import rest_entities, view_routes
+    from api.workers import InlineExecutor, store_cache
+    from graph.view.selection import ViewOptions
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("the server went away")
+
+    store = open_store(loaded)
+    try:
+        view_routes.page(store, ViewOptions(focus="xai"))
+        monkeypatch.setattr(view_routes, "follow", broken)
+        done = anyio.run(InlineExecutor(store).write, run_update, UpdateJob(text=DATA_UPDATES["an-entity-renamed"]))
+        cache = store_cache(store)
+        assert done > 0 and "projection" in cache and "view_details" not in cache  # the others followed; that one goes
+        assert "a cache could not follow the write" in caplog.text and "the server went away" in caplog.text
+        assert "Valor Partners" in view_routes.page(store, ViewOptions(focus="valor-equity-partners"))  # read afresh
+    finally:
+        store.close()
