@@ -21,7 +21,7 @@ from api.workers import Written, store_cache
 from graph import analysis
 from graph.cards import UnknownEntity, closest_slugs, entity_card, local, slug_of
 from graph.quads import ENTITIES_GRAPH
-from graph.store import Store
+from graph.store import Store, iri_values
 from ontology import AIK, ID, PREFIXES, sparql_prologue
 
 router = APIRouter(tags=["entities"])
@@ -275,7 +275,7 @@ def follow(kept: dict[str, Any], change: Written | None, store: Store, shared: b
     for iri in named:
         entities.pop(iri, None)
     if named:
-        entities.update(_read_entities(store, " ".join(f"<{ox.NamedNode(iri).value}>" for iri in sorted(named))))
+        entities.update(_read_entities(store, iri_values(sorted(named))))
     store_cache(store)[_INDEX] = {"entities": entities, "classes": _classes_of(entities)}
 
 

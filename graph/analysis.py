@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from graph.cards import local, slug_of
 from graph.quads import ENTITIES_GRAPH
-from graph.store import Store
+from graph.store import Store, iri_values
 from ontology import DERIVED_GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_IRI, sparql_prologue
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -62,11 +62,11 @@ def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None
         supported = {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
         graph.remove_nodes_from([slug for slug in slugs if slug in graph])
         named = sorted(slugs.values())
-        _read_nodes(graph, store, " ".join(f"<{ox.NamedNode(iri).value}>" for iri in named))
+        _read_nodes(graph, store, iri_values(named))
         # Edges join nodes of ours only: a class named (the object of rdf:type) would read every node of that class.
         ours = [iri for iri in named if iri.startswith(str(ID))]
         if ours:
-            _read_edges(graph, store, " ".join(f"<{ox.NamedNode(iri).value}>" for iri in ours))
+            _read_edges(graph, store, iri_values(ours))
         supported |= {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
         read_again = {(u, v, k) for node in slugs if node in graph
                       for u, v, k in (*graph.out_edges(node, keys=True), *graph.in_edges(node, keys=True)) if k in SHORTCUT_ROLES}

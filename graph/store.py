@@ -277,6 +277,11 @@ class Generation:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+def iri_values(iris: Iterable[str]) -> str:
+    """IRIs as the terms of a SPARQL ``VALUES`` block (``<a> <b>``), each checked as an IRI (ValueError if not)."""
+    return " ".join(f"<{ox.NamedNode(iri).value}>" for iri in iris)
+
+
 def to_python(term: Any) -> Any:
     """An RDF term as a plain Python value: IRIs and strings as str, numbers as int or Decimal."""
     if isinstance(term, ox.NamedNode):  # the commonest term first

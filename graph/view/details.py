@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import pyoxigraph as ox
-
 from graph.cards import local, slug_of
 from graph.quads import ENTITIES_GRAPH
-from graph.store import Store
+from graph.store import Store, iri_values
 from ontology import AIK, DERIVED_GRAPH, ONTOLOGY_IRI, sparql_prologue
 
 STATUS_WORDS = {"Reported": "reported", "InNegotiation": "in negotiation", "Completed": "completed"}
@@ -54,7 +52,7 @@ def read_details_again(details: Details, store: Store, iris: Iterable[str]) -> N
     named = sorted(set(iris))
     if not named:
         return
-    values = " ".join(f"<{ox.NamedNode(iri).value}>" for iri in named)
+    values = iri_values(named)
     slugs = {slug_of(iri) for iri in named}
     for slug in slugs:
         details.events.pop(slug, None)
@@ -66,7 +64,7 @@ def read_details_again(details: Details, store: Store, iris: Iterable[str]) -> N
     for doc in documents:
         details.sources.pop(doc, None)
     _read_events(store, details, values)
-    _read_sources(store, details, " ".join(f"<{ox.NamedNode(doc).value}>" for doc in documents))
+    _read_sources(store, details, iri_values(documents))
     _read_aliases(store, details, values)
     if any(iri.startswith(str(AIK)) for iri in named):  # a class of the ontology: its place in the tree may have moved
         _read_superclasses(store, details)
@@ -201,7 +199,7 @@ def _event_rows(store: Store, values: str | None) -> list[dict[str, Any]]:
     if held:
         for row in store.select(
             sparql_prologue()
-            + f"""SELECT ?o ?v ?cur WHERE {{ VALUES ?o {{ {" ".join(f"<{ox.NamedNode(o).value}>" for o in held)} }}
+            + f"""SELECT ?o ?v ?cur WHERE {{ VALUES ?o {{ {iri_values(held)} }}
                 ?o schema:value ?v ; schema:currency ?cur }}"""
         ):
             amounts[row["o"]].append(row)
