@@ -71,8 +71,10 @@ def ratios(doc: dict[str, Any]) -> list[str]:
     if in_turn and in_turn.get("aikg_leaders_in_turn_ms"):  # the two run in turn in one process: the claim
         speedup = in_turn["in_turn_ms"] / in_turn["aikg_leaders_in_turn_ms"]
         apart = f"; from the two processes' own runs {r['median_ms'] / a['median_ms']:,.1f}x" if a and r else ""
+        agree = in_turn.get("same_answer")
+        answers = "; the same 20 totals" if agree else "; THE ANSWERS DIFFER"
         out.append(f"funding aggregate >= 20x faster than rdflib: aikg's funding leaders {speedup:,.1f}x faster than rdflib's "
-                   f"funding aggregate, the two run in turn{apart} -> {verdict(speedup >= 20)}")
+                   f"funding aggregate, the two run in turn{apart}{answers} -> {verdict(speedup >= 20 and bool(agree))}")
     elif a and r:
         speedup = r["median_ms"] / a["median_ms"]
         plain = find(res, "aikg-store", "funding aggregate")

@@ -21,6 +21,7 @@ at concurrency 1, 8 and 32.
 from __future__ import annotations
 
 import asyncio
+import json
 import multiprocessing as mp
 import os
 import platform
@@ -37,7 +38,7 @@ from typing import Any
 
 from graph import funding_totals
 from graph.synth import CHIPMAKERS, HYPERSCALERS, Sizes, World
-from ontology import AIK, ID, sparql_prologue
+from ontology import AIK, DERIVED_GRAPH, ID, sparql_prologue
 
 SYSTEMS = ("rdflib", "pyoxigraph", "aikg-store", "aikg-http")
 QUERY_OPS = ("point lookup", "2-hop investors of suppliers", "funding aggregate", "funding aggregate (sub-selects)")
@@ -182,11 +183,41 @@ def run_rdflib(nquads: str, triples: int, budget: float, aikg_store: str | None 
     if aikg_store is not None and Path(aikg_store).exists():
         with _LeadersProcess(aikg_store) as leaders:
             mine, theirs = paired(lambda: list(data.query(queries["funding aggregate"])), leaders.run, budget=5, least=3, most=20)
+        _add_graphs_beyond_the_file(data, aikg_store)
+        ours = [(str(r[0]), float(r[1].toPython()), int(r[2].toPython())) for r in data.query(queries["funding aggregate"])]
         aggregate = next(r for r in rows if r["op"] == "funding aggregate")
         aggregate.update(in_turn_ms=mine["median_ms"], aikg_leaders_in_turn_ms=theirs["median_ms"],
+                         same_answer=same_leaders(ours, leaders.answer),
                          note=f"run in turn with aikg's funding leaders (on aikg's store, in a process of its own): "
                               f"{mine['median_ms']:,.1f} ms against {theirs['median_ms']:,.1f} ms")
     return rows
+
+
+def _add_graphs_beyond_the_file(data: Any, location: str) -> None:
+    """Add to rdflib's dataset the graphs aikg's store holds beyond the file (the ontology, the fact file
+    ingested, the updates), so that the two answers are compared on the same facts; the derived edges
+    are left out (the aggregate reads none of them)."""
+    import pyoxigraph as ox
+
+    from graph.store import open_store
+
+    store = open_store(location, read_only=True)
+    try:
+        have = {str(g.identifier) for g in data.graphs()}
+        extra = [g for g in store.graphs() if g not in have and g != DERIVED_GRAPH]
+        quads = [q for g in extra for q in store.quads(g)]
+    finally:
+        store.close()
+    data.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode(), format="nquads")
+
+
+def same_leaders(a: list[tuple[str, float, int]], b: list[tuple[str, float, int]]) -> bool:
+    """Whether two top-20 lists of (who, total, rounds) agree: the same totals and counts in order, the same
+    entities above the last total (entities tied at the cut may differ: rdflib's query does not order ties)."""
+    if [x[1:] for x in a] != [x[1:] for x in b]:
+        return False
+    cut = a[-1][1] if a else 0.0
+    return {x for x in a if x[1] > cut} == {x for x in b if x[1] > cut}
 
 
 class _LeadersProcess:
@@ -195,17 +226,24 @@ class _LeadersProcess:
     Run inside rdflib's process, aikg would pay for collecting rdflib's garbage: with the 1.9 GB
     of Python objects of a million triples in the heap, each collection walks them all (126 ms
     alone, 196 ms beside them). Its own process, driven in turn, keeps the same time window. It
-    runs three times before it answers ``ready``, as rdflib's side is warm from its own queries.
+    runs three times before it answers with its leaders (:attr:`answer`, which rdflib's are
+    checked against), as rdflib's side is warm from its own queries.
     """
 
     def __init__(self, location: str) -> None:
-        code = ("import sys; from bench.compare import funding_totals; from graph.store import open_store; "
+        code = ("import json, sys; from bench.compare import funding_totals; from graph.store import open_store; "
                 "s = open_store(sys.argv[1], read_only=True); [funding_totals.leaders(s) for _ in range(3)]; "
-                "print('ready', flush=True)\n"
+                "print(json.dumps([[x['iri'], x['total_usd'], x['rounds']] for x in funding_totals.leaders(s)]), flush=True)\n"
                 "for _ in sys.stdin: funding_totals.leaders(s); print('done', flush=True)")
         self._process = subprocess.Popen([sys.executable, "-c", code, location], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent)
-        self._expect("ready")
+        assert self._process.stdout is not None
+        first = self._process.stdout.readline()
+        try:
+            self.answer: list[tuple[str, float, int]] = [(w, float(t), int(n)) for w, t, n in json.loads(first)]
+        except ValueError:
+            raise RuntimeError(f"aikg's funding leaders process answered {first.strip()!r}, not its leaders "
+                               f"(exit {self._process.poll()})") from None
 
     def run(self) -> None:
         assert self._process.stdin is not None

