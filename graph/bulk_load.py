@@ -4,7 +4,8 @@ Like a build, a load fills a new generation of the store and swaps it in only wh
 the new generation starts as a checkpoint of the live store (hard links, so seconds even at
 millions of triples), the engine's bulk loader parses the files into it, the shortcut edges
 are derived again, and one ``rename`` makes it live. A file that does not parse stops the load
-with its name and line, and the live store is untouched.
+with its name and line, and the live store is untouched. On a SPARQL server (``sparql+http://``)
+the files are parsed first and then sent; see :func:`_load_remote`.
 
 The engine parses and writes without the GIL, so a big N-Quads or N-Triples file (one statement
 a line) loads as several byte ranges cut at line ends, one thread each; the rules of the
@@ -24,9 +25,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.build import Step, derived_now, derived_ntriples, ontology_quads, write_derived
+from graph.build import Step, derive, derived_now, derived_ntriples, ontology_quads, write_derived
 from graph.quads import source_iri
-from graph.store import BULK_THREADS, MEMORY, Generation, Store, resolve_location
+from graph.store import BULK_THREADS, MEMORY, Generation, Store, is_remote, open_store, resolve_location
+from ontology import ONTOLOGY_IRI
 
 FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS, ".nquads": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG,
@@ -113,7 +115,9 @@ def load_files(
             raise LoadError([f"--graph {graph!r} is not an absolute IRI ({exc})"]) from None
     where = resolve_location(store)
     if where == MEMORY:
-        raise LoadError(["aikg load writes a store on disk; give --store PATH (not :memory:)"])
+        raise LoadError(["aikg load writes a store on disk or a SPARQL server; give --store PATH or URL (not :memory:)"])
+    if is_remote(where):
+        return _load_remote(str(where), checked, replace, graph, step)
     live = Path(where)
     copy = live.exists() and not replace
     step("copy the live store" if copy else "start a new store")
@@ -153,6 +157,49 @@ def load_files(
         raise
     return report
 
+
+def _load_remote(location: str, checked: list[tuple[Path, ox.RdfFormat]], replace: bool, graph: str | None,
+                 step: Step) -> LoadReport:
+    """Load onto a SPARQL server: every file is parsed here first, so bad syntax stops the load before the
+    server is touched; then the quads go to the server and the derived edges are brought up to date.
+
+    With ``replace`` the server's graphs become the ontology, the files and their derived edges,
+    derived here (as ``aikg build`` does on a server); else the quads are added graph by graph and
+    the rules run on the server, over everything it holds. There is no transaction across
+    requests: a failure while sending leaves the graphs sent so far, and running the load again
+    completes it (adding a triple twice changes nothing).
+    """
+    parsed = Store(ox.Store(), MEMORY)
+    report = LoadReport(location=location)
+    started = time.perf_counter()
+    for path, fmt in checked:
+        step(f"read {path.name}")
+        before = len(parsed)
+        load_file(parsed, path, fmt, (graph or graph_for(path)) if fmt in TRIPLE_FORMATS else None)
+        report.quads_per_file[str(path)] = len(parsed) - before
+    remote = open_store(location)
+    try:
+        if replace or ONTOLOGY_IRI not in remote.graphs():
+            parsed.add(ontology_quads())
+        if replace:
+            step("derive shortcut edges")
+            derived_at = time.perf_counter()
+            report.derived = derive(parsed)
+            report.derive_seconds = time.perf_counter() - derived_at
+            remote.replace_all(parsed.quads(), step)  # type: ignore[attr-defined]
+            report.load_seconds = time.perf_counter() - started - report.derive_seconds
+        else:
+            step(f"send {len(parsed):,} quads to {location}")
+            remote.add(parsed.quads())
+            report.load_seconds = time.perf_counter() - started
+            step("derive shortcut edges on the server")
+            derived_at = time.perf_counter()
+            report.derived = derive(remote)
+            report.derive_seconds = time.perf_counter() - derived_at
+        report.total = len(remote)
+    finally:
+        remote.close()
+    return report
 
 
 def load_file(target: Store, path: Path, fmt: ox.RdfFormat, graph: str | None) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 SYNTH_EXIT = "Exit codes: 0 written; 1 the file could not be written; 2 a bad option."
-LOAD_EXIT = "Exit codes: 0 loaded; 1 the work failed (I/O, store locked, disk full); 2 bad input (missing file, unknown format, a syntax error: file and line are named, the store is unchanged)."
+LOAD_EXIT = "Exit codes: 0 loaded; 1 the work failed (I/O, store locked, disk full, the server refused or did not answer); 2 bad input (missing file, unknown format, a syntax error: file and line are named, the store is unchanged)."
 INGEST_EXIT = "Exit codes: 0 added; 1 the work failed (no store, store locked, I/O); 2 an invalid fact file or one that clashes with the store (nothing changed)."
 
 StoreOption = Annotated[
@@ -49,6 +49,8 @@ def load(
     graph: Annotated[Optional[str], typer.Option("--graph", help="Named graph (an IRI) for the triples of .ttl/.nt files; default: a source named after each file.")] = None,
 ) -> None:
     """Bulk-load RDF files onto the store, derive the shortcut edges, and swap the result in atomically.
+
+    On a SPARQL server (--store sparql+http://...) the files are parsed first, then sent graph by graph and the edges derived there: no transaction spans the requests, and running the load again after a failure completes it.
 
     Nothing runs SHACL here (it takes minutes per million triples): check files with `aikg validate` or make them with `aikg synth`.
     """

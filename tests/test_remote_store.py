@@ -280,8 +280,7 @@ def test_a_rebuild_replaces_every_graph_and_drops_graphs_no_longer_built(virtuos
     assert canonical(remote.quads()) == before
 
 
-def test_ingest_adds_a_fact_file_to_virtuoso_and_load_refuses_a_server(virtuoso: Virtuoso, remote: RemoteStore,
-                                                                       tmp_path: Path) -> None:
+def test_ingest_adds_a_fact_file_to_virtuoso(virtuoso: Virtuoso, remote: RemoteStore, tmp_path: Path) -> None:
     before = canonical(remote.quads())
     synthetic = io.StringIO()
     write_nquads(synthetic, 5_000, seed=1)  # the entities the test fact file refers to
@@ -293,13 +292,43 @@ def test_ingest_adds_a_fact_file_to_virtuoso_and_load_refuses_a_server(virtuoso:
     assert run.returncode == 0, run.stderr
     assert remote.ask(sparql_prologue() + "ASK { ?r aik:recipient id:acme-gpu-cloud ; aik:amountUSD ?usd }")
     assert {ox.Triple(q.subject, q.predicate, q.object) for q in remote.quads(DERIVED_GRAPH)} == derived_triples(remote)
-    (tmp_path / "more.nq").write_text(synthetic.getvalue(), encoding="utf-8")
-    refused = subprocess.run([sys.executable, "-m", "graph.cli", "load", "more.nq"], capture_output=True, text=True,
-                             cwd=tmp_path, env={**os.environ, "AIKG_STORE": virtuoso.location}, timeout=120)
-    assert refused.returncode == 1 and "needs a store directory" in refused.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.yaml", "more.nq"]  # no folder named after the URL
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.yaml"]  # no folder named after the URL
     assert aikg("build", store=virtuoso.location).returncode == 0
     assert canonical(remote.quads()) == before
+
+
+def test_load_onto_virtuoso_leaves_what_the_same_load_leaves_in_the_embedded_store(virtuoso: Virtuoso, remote: RemoteStore,
+                                                                                    tmp_path: Path) -> None:
+    """``aikg load`` onto a server: added to the built graph (the rules then run on Virtuoso), or with ``--replace``
+    instead of it; either way the server ends up with the quads a load onto a store on disk gives. A file that does
+    not parse is refused, by name and line, before the server is touched."""
+    built = canonical(remote.quads())
+    synthetic = io.StringIO()
+    write_nquads(synthetic, 5_000, seed=2)
+    more, bad = tmp_path / "more.nq", tmp_path / "bad.nq"
+    more.write_text(synthetic.getvalue(), encoding="utf-8")
+    bad.write_text("".join(synthetic.getvalue().splitlines(keepends=True)[:3]) + "<https://w3id.org/aikg/id/x> broken\n",
+                   encoding="utf-8")
+    refused = aikg("load", str(more), str(bad), store=virtuoso.location)
+    assert refused.returncode == 2 and f"{bad}:4" in refused.stderr, refused.stderr
+    assert canonical(remote.quads()) == built
+    local = str(tmp_path / "store")
+    assert aikg("build", store=local).returncode == 0
+    try:
+        for options in ([], ["--replace"]):
+            run = aikg("load", *options, str(more), store=virtuoso.location)
+            assert run.returncode == 0, run.stderr
+            assert f"quads in {virtuoso.location}" in run.stdout
+            assert aikg("load", *options, str(more), store=local).returncode == 0
+            on_disk = open_store(local, read_only=True)
+            try:
+                assert canonical(remote.quads()) == canonical(on_disk.quads()), options
+            finally:
+                on_disk.close()
+        assert not remote.ask(sparql_prologue() + "ASK { id:xai ?p ?o }")  # --replace: the build's facts are gone
+    finally:
+        assert aikg("build", store=virtuoso.location).returncode == 0
+    assert canonical(remote.quads()) == built
 
 
 def test_cli_query_and_show_read_virtuoso(virtuoso: Virtuoso) -> None:
