@@ -177,6 +177,9 @@ def _load_remote(location: str, checked: list[tuple[Path, ox.RdfFormat]], replac
         before = len(parsed)
         load_file(parsed, path, fmt, (graph or graph_for(path)) if fmt in TRIPLE_FORMATS else None)
         report.quads_per_file[str(path)] = len(parsed) - before
+        if parsed.holds_default_graph():
+            raise LoadError([f"{path}: statements outside any named graph, which a store on a SPARQL server cannot keep "
+                             f"(it holds named graphs only); give them a graph (nothing was sent)"])
     remote = open_store(location)
     try:
         if replace or ONTOLOGY_IRI not in remote.graphs():
@@ -189,8 +192,7 @@ def _load_remote(location: str, checked: list[tuple[Path, ox.RdfFormat]], replac
             remote.replace_all(parsed.quads(), step)  # type: ignore[attr-defined]
             report.load_seconds = time.perf_counter() - started - report.derive_seconds
         else:
-            step(f"send {len(parsed):,} quads to {location}")
-            remote.add(parsed.quads())
+            _send(remote, parsed, location, step)
             report.load_seconds = time.perf_counter() - started
             step("derive shortcut edges on the server")
             derived_at = time.perf_counter()
@@ -200,6 +202,29 @@ def _load_remote(location: str, checked: list[tuple[Path, ox.RdfFormat]], replac
     finally:
         remote.close()
     return report
+
+
+SEND_QUADS = 50_000
+"""About how many quads a remote load hands the server's store at a time (whole graphs), between progress reports."""
+
+
+def _send(remote: Store, parsed: Store, location: str, step: Step) -> None:
+    """Add the parsed quads to the server a few whole graphs at a time (each graph, and the blank nodes
+    in it, in one call of ``add``), reporting progress between them."""
+    total, sent, chunk = len(parsed), 0, []
+
+    def flush() -> None:
+        nonlocal sent, chunk
+        step(f"send quads {sent + 1:,}–{sent + len(chunk):,} of {total:,} to {location}")
+        remote.add(chunk)
+        sent, chunk = sent + len(chunk), []
+
+    for name in parsed.graphs():
+        chunk += parsed.quads(name)
+        if len(chunk) >= SEND_QUADS:
+            flush()
+    if chunk:
+        flush()
 
 
 def load_file(target: Store, path: Path, fmt: ox.RdfFormat, graph: str | None) -> None:

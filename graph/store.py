@@ -128,6 +128,10 @@ class Store:
     def __len__(self) -> int:
         return len(self._engine)
 
+    def holds_default_graph(self) -> bool:
+        """Whether any quad of this local store is in the default graph, the one without a name."""
+        return next(iter(self._engine.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
     def graph_len(self, graph: str) -> int:
         """How many triples the named graph holds (counted by the engine: quicker than the whole store's length)."""
         (row,) = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ox.NamedNode(graph).value}> {{ ?s ?p ?o }} }}")

@@ -28,6 +28,7 @@ import tests.test_load_ingest as ingest_tests
 import tests.test_seed_facts as seed
 from api.app import ensure_built
 from api.export_routes import csv_archive
+from graph import bulk_load
 from graph.build import build_store, derive, derived_triples
 from graph.cards import entity_card
 from graph.export.neo4j_csv import export_csv
@@ -298,7 +299,7 @@ def test_ingest_adds_a_fact_file_to_virtuoso(virtuoso: Virtuoso, remote: RemoteS
 
 
 def test_load_onto_virtuoso_leaves_what_the_same_load_leaves_in_the_embedded_store(virtuoso: Virtuoso, remote: RemoteStore,
-                                                                                    tmp_path: Path) -> None:
+                                                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """``aikg load`` onto a server: added to the built graph (the rules then run on Virtuoso), or with ``--replace``
     instead of it; either way the server ends up with the quads a load onto a store on disk gives. A file that does
     not parse is refused, by name and line, before the server is touched."""
@@ -311,14 +312,25 @@ def test_load_onto_virtuoso_leaves_what_the_same_load_leaves_in_the_embedded_sto
                    encoding="utf-8")
     refused = aikg("load", str(more), str(bad), store=virtuoso.location)
     assert refused.returncode == 2 and f"{bad}:4" in refused.stderr, refused.stderr
+    unnamed = tmp_path / "unnamed.nq"
+    unnamed.write_text("<https://w3id.org/aikg/id/x> <https://w3id.org/aikg/ontology#y> <https://w3id.org/aikg/id/z> .\n")
+    refused = aikg("load", str(more), str(unnamed), store=virtuoso.location)
+    assert refused.returncode == 2 and f"{unnamed}: statements outside any named graph" in refused.stderr, refused.stderr
     assert canonical(remote.quads()) == built
     local = str(tmp_path / "store")
     assert aikg("build", store=local).returncode == 0
     try:
+        steps: list[str] = []
+        monkeypatch.setattr(bulk_load, "SEND_QUADS", 1_000)  # several sends, each of whole graphs
+        report = bulk_load.load_files([more], store=virtuoso.location, step=steps.append)
+        assert report.location == virtuoso.location and report.derived > 0
+        sends = [s for s in steps if s.startswith("send quads")]
+        assert len(sends) > 3 and sends[-1].endswith(f"{report.loaded:,} of {report.loaded:,} to {virtuoso.location}")
         for options in ([], ["--replace"]):
-            run = aikg("load", *options, str(more), store=virtuoso.location)
-            assert run.returncode == 0, run.stderr
-            assert f"quads in {virtuoso.location}" in run.stdout
+            if options:
+                run = aikg("load", *options, str(more), store=virtuoso.location)
+                assert run.returncode == 0, run.stderr
+                assert f"quads in {virtuoso.location}" in run.stdout
             assert aikg("load", *options, str(more), store=local).returncode == 0
             on_disk = open_store(local, read_only=True)
             try:
