@@ -20,7 +20,7 @@ from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
 from api.request_body import content_type, read_body, require_utf8
 from api.workers import Written, store_cache
-from graph import query_guard, recovery
+from graph import incremental_derivation, query_guard, recovery
 from graph.build import rederive_difference
 from graph.store import Store, StoreError
 from ontology import DERIVED_GRAPH, PREFIXES
@@ -113,7 +113,8 @@ READ_AGAIN_AT_MOST = 10_000
 
 
 def run_update(store: Store, job: UpdateJob) -> int | Written:
-    """Guard and apply one update, then re-derive the shortcut edges (in the writing worker).
+    """Guard and apply one update, then re-derive the shortcut edges (in the writing worker): those of the nodes it
+    names for an update of data (:mod:`graph.incremental_derivation`), else from the whole store.
 
     Returns the number of derived triples; for an update made only of ``INSERT DATA`` and
     ``DELETE DATA``, with what it changed, so the readers bring their projection in step instead
@@ -122,6 +123,11 @@ def run_update(store: Store, job: UpdateJob) -> int | Written:
     """
     found = query_guard.check(job.text, graphs=store.graphs(), allow=job.allow)
     text = query_guard.add_using(job.text, job.using, job.using_named, found)
+    named = _named_data(_PROLOGUE + text, job.base_iri)
+    # An update of data names the nodes it changes: the rules then run over those nodes' quads, before and after,
+    # instead of over the whole store (milliseconds, where the whole store takes 2 s at a million triples).
+    nodes = incremental_derivation.changed_nodes(named) if named is not None else None
+    before = incremental_derivation.derived_from(store, nodes) if nodes is not None else None
     marker = recovery.begin_change(store.location)  # a crash from here on is repaired on the next start
     try:
         store.update(_PROLOGUE + text, base_iri=job.base_iri)
@@ -131,10 +137,11 @@ def run_update(store: Store, job: UpdateJob) -> int | Written:
     except RuntimeError as exc:  # the update itself fails (DROP of a graph that does not exist): all rolled back
         recovery.end_change(marker)
         raise ProtocolError(400, f"the update was not applied: {exc} (nothing changed)") from None
-    derived, gone, new = rederive_difference(store)  # only the difference: an update of a few triples writes a few
+    followed = incremental_derivation.bring_in_step(store, nodes, before) if nodes is not None and before is not None else None
+    # Else only the difference from the whole store's derivation is written: an update of a few triples writes a few.
+    derived, gone, new = followed if followed is not None else rederive_difference(store)
     store.flush()
     recovery.end_change(marker)
-    named = _named_data(_PROLOGUE + text, job.base_iri)
     if named is None or gone is None or new is None:  # not an update of data, or the derived graph rewritten whole
         return derived  # the readers make their projection afresh
     if query_guard.only_inserts_data(text) and not gone:

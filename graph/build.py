@@ -220,7 +220,7 @@ def rederive_difference(store: Store) -> tuple[int, set[bytes] | None, set[bytes
     if any(b"_:" in line for line in (*gone, *new)):
         return derive(store), None, None
     if gone or new:
-        store.update(_changing_derived(gone, new))  # one update: one transaction
+        store.update(changing_derived(gone, new))  # one update: one transaction
     return len(now), gone, new
 
 
@@ -239,7 +239,7 @@ def write_derived(store: Store, ntriples: Iterable[bytes], before: set[bytes] | 
         store.replace_graph(DERIVED_GRAPH, ())
         before, gone = set(), set()
     if gone:
-        store.update(_changing_derived(gone, set()))
+        store.update(changing_derived(gone, set()))
     written = b"".join(line + b"\n" for line in lines - before)
     with ThreadPoolExecutor(BULK_THREADS) as pool:
         list(pool.map(lambda part: _bulk_write_derived(store, part), _line_parts(written, BULK_THREADS)))
@@ -255,7 +255,7 @@ def _lines(ntriples: Iterable[bytes]) -> set[bytes]:
     return lines
 
 
-def _changing_derived(gone: set[bytes], new: set[bytes]) -> str:
+def changing_derived(gone: set[bytes], new: set[bytes]) -> str:
     """The SPARQL Update that deletes the N-Triples lines ``gone`` from graph ``aik:derived`` and inserts ``new``.
 
     N-Triples without blank nodes is a subset of SPARQL's syntax for triples, so the lines go in as they are.

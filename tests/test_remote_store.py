@@ -469,6 +469,13 @@ def test_an_update_through_the_api_reaches_virtuoso_and_its_derived_edges(api: s
     applied = httpx.post(api + "/sparql", data={"update": update}, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
     assert applied.status_code == 204, applied.text
     assert remote.ask(sparql_prologue() + "ASK { GRAPH aik:derived { id:xai aik:fundedBy id:nvidia } }")
+    # A correction of data: the derived edges follow the nodes it names, as the rules over the whole store would have them.
+    corrected = httpx.post(api + "/sparql", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30, data={"update": (
+        f"DELETE DATA {{ GRAPH <{notes}> {{ id:nvidia-round aik:investor id:nvidia }} }} ; "
+        f"INSERT DATA {{ GRAPH <{notes}> {{ id:nvidia-round aik:leadInvestor id:valor-equity-partners }} }}")})
+    assert corrected.status_code == 204, corrected.text
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in remote.quads(DERIVED_GRAPH)} == derived_triples(remote)
+    assert remote.ask(sparql_prologue() + "ASK { GRAPH aik:derived { id:nvidia-round aik:investor id:valor-equity-partners } }")
     dropped = httpx.post(api + "/sparql", data={"update": f"DROP SILENT GRAPH <{notes}>"},
                          headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
     assert dropped.status_code == 204, dropped.text
