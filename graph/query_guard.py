@@ -12,7 +12,7 @@ so a keyword inside a literal is not mistaken for an operation. Text the lexer c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
@@ -150,16 +150,18 @@ def inspect(text: str) -> Inspection:
 def check(
     text: str,
     *,
-    graphs: Iterable[str],
+    graphs: Iterable[str] | Callable[[], Iterable[str]],
     allow: Sequence[str] = (),
 ) -> Inspection:
     """Inspect ``text`` and raise GuardError if it reaches outside the store; return the inspection.
 
-    ``graphs`` are the named graphs the store holds; ``allow`` are IRI prefixes the operator
-    allow-lists (``*`` allows everything).
+    ``graphs`` are the named graphs the store holds, or a function that lists them (called only
+    for a text with ``FROM`` or ``USING``: listing 190,000 graphs takes 0.8 s); ``allow`` are IRI
+    prefixes the operator allow-lists (``*`` allows everything).
     """
     found = inspect(text)
-    known = set(graphs)
+    named = found.from_graphs or found.from_named or found.using or found.using_named
+    known = set((graphs() if callable(graphs) else graphs) if named else ())
 
     def allowed(iri: str | None) -> bool:
         return "*" in allow or (iri is not None and any(iri.startswith(prefix) for prefix in allow))

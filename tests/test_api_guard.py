@@ -47,6 +47,22 @@ def test_allowed(text: str) -> None:
     check(text, graphs=KNOWN)
 
 
+def test_the_graphs_are_listed_only_for_a_text_that_names_some() -> None:
+    listed: list[int] = []
+
+    def graphs() -> list[str]:
+        listed.append(1)
+        return KNOWN
+
+    check("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> } }", graphs=graphs)
+    check("SELECT * { GRAPH ?g { ?s ?p ?o } }", graphs=graphs)
+    assert listed == []
+    check(f"SELECT * FROM <{KNOWN[0]}> {{ ?s ?p ?o }}", graphs=graphs)
+    with pytest.raises(GuardError):
+        check("DELETE { ?s ?p ?o } USING <http://x/g> WHERE { ?s ?p ?o }", graphs=graphs)
+    assert listed == [1, 1]
+
+
 def test_the_allow_list_lifts_the_rule_for_its_prefixes() -> None:
     check("SELECT * { SERVICE <https://query.wikidata.org/sparql> { ?s ?p ?o } }", graphs=[],
           allow=["https://query.wikidata.org/"])
