@@ -165,7 +165,8 @@ def _load_remote(location: str, checked: list[tuple[Path, ox.RdfFormat]], replac
 
     With ``replace`` the server's graphs become the ontology, the files and their derived edges,
     derived here (as ``aikg build`` does on a server); else the quads are added graph by graph and
-    the rules run on the server, over everything it holds. There is no transaction across
+    the rules run over everything the server then holds (read into memory, as after an update
+    that is not of data). There is no transaction across
     requests: a failure while sending leaves the graphs sent so far, and running the load again
     completes it (adding a triple twice changes nothing).
     """
@@ -194,7 +195,7 @@ def _load_remote(location: str, checked: list[tuple[Path, ox.RdfFormat]], replac
         else:
             _send(remote, parsed, location, step)
             report.load_seconds = time.perf_counter() - started
-            step("derive shortcut edges on the server")
+            step("derive shortcut edges over the server's graph")
             derived_at = time.perf_counter()
             report.derived = derive(remote)
             report.derive_seconds = time.perf_counter() - derived_at
