@@ -109,6 +109,13 @@ def timed(fn: Callable[[], Any], budget: float | None = None, least: int = 3, mo
     return summary(times)
 
 
+def once(fn: Callable[[], Any]) -> tuple[Any, float]:
+    """Run ``fn`` once: its result and the seconds it took (for work that changes the store, or too slow to repeat)."""
+    started = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - started
+
+
 def paired(first: Callable[[], Any], second: Callable[[], Any], budget: float | None = None,
            least: int = 3, most: int = 50) -> tuple[dict[str, float], dict[str, float]]:
     """:func:`timed` for two functions run in turn (first, second, first, ...): the medians of both, side by side.
@@ -338,47 +345,34 @@ def run_aikg_store(nquads: str, triples: int, folder: str, fact_file: str, budge
     rows.append(row("aikg-store", "entity card", **timed(lambda: entity_card(store, targets.card))))
     rows.append(row("aikg-store", "entity card (biggest start-up)", **timed(lambda: entity_card(store, targets.big_card)),
                     note=f"{len(entity_card(store, targets.big_card)['events']):,} events"))
-    t = time.perf_counter()
-    projection = analysis.project(store)
-    projected = time.perf_counter() - t
+    projection, projected = once(lambda: analysis.project(store))
     rows.append(row("aikg-store", "projection", median_ms=round(projected * 1000, 1),
                     note=f"{projection.number_of_nodes():,} nodes, {projection.number_of_edges():,} edges"))
     rows.append(row("aikg-store", "neighbourhood", **timed(lambda: analysis.neighbourhood(projection, targets.card, 1).number_of_nodes())))
     rows.append(row("aikg-store", "shortest path", **timed(lambda: analysis.shortest_paths(projection, targets.path_from, targets.path_to))))
     ingested = ingest(store, fact_file)
-    t = time.perf_counter()
-    analysis.extend(projection, ingested.added)
-    extended = time.perf_counter() - t
+    _, extended = once(lambda: analysis.extend(projection, ingested.added))
     rows.append(row("aikg-store", "ingest one fact file", median_ms=round(ingested.seconds * 1000, 1),
                     note=f"{ingested.quads} quads + {ingested.derived_added} derived; a full rebuild (load) took {seconds:.1f} s, "
                          f"{seconds / ingested.seconds:,.0f}x longer; the networkx projection extended in {extended * 1000:.1f} ms "
                          f"(made afresh: {projected:.1f} s)"))
     update = UpdateJob(text=f"INSERT DATA {{ GRAPH src:bench-update {{ id:bench-update-round a aik:FundingRound ; "
                             f"aik:recipient id:{targets.card} ; aik:leadInvestor id:{targets.path_from} }} }}")
-    t = time.perf_counter()
-    updated = run_update(store, update)  # INSERT DATA only: it answers with the quads it added too
-    took = time.perf_counter() - t
-    t = time.perf_counter()
-    analysis.extend(projection, ox.parse(updated.added, ox.RdfFormat.N_QUADS))
-    extended = time.perf_counter() - t
-    t = time.perf_counter()
-    rederive_difference(store)  # what bringing them in step from the whole store costs (it finds nothing to write)
-    whole = time.perf_counter() - t
+    updated, took = once(lambda: run_update(store, update))  # INSERT DATA only: it answers with the quads it added too
+    _, extended = once(lambda: analysis.extend(projection, ox.parse(updated.added, ox.RdfFormat.N_QUADS)))
+    _, whole = once(lambda: rederive_difference(store))  # bringing them in step from the whole store (nothing to write)
     rows.append(row("aikg-store", "SPARQL update of one round", median_ms=round(took * 1000, 1),
                     note=f"as POST /sparql runs it: the update, then the derived triples of the nodes it names brought in "
                          f"step ({updated.answer:,} in all; from the whole store: {whole:.1f} s); the networkx projection "
                          f"extended in {extended * 1000:.1f} ms"))
     correction = UpdateJob(text=f"DELETE DATA {{ GRAPH src:bench-update {{ id:bench-update-round aik:leadInvestor id:{targets.path_from} }} }} ; "
                                 f"INSERT DATA {{ GRAPH src:bench-update {{ id:bench-update-round aik:leadInvestor id:{targets.hub} }} }}")
-    t = time.perf_counter()
-    corrected = run_update(store, correction)  # it deletes: the readers read again the nodes it names
-    took = time.perf_counter() - t
-    t = time.perf_counter()
-    analysis.reproject(projection, store, corrected.touched)
+    corrected, took = once(lambda: run_update(store, correction))  # it deletes: the readers read again the nodes it names
+    _, reread = once(lambda: analysis.reproject(projection, store, corrected.touched))
     rows.append(row("aikg-store", "SPARQL update correcting one round", median_ms=round(took * 1000, 1),
                     note=f"DELETE DATA and INSERT DATA (its lead investor changed to the biggest hyperscaler); the "
                          f"{len(corrected.touched)} nodes it names read again into the networkx projection in "
-                         f"{(time.perf_counter() - t) * 1000:.1f} ms"))
+                         f"{reread * 1000:.1f} ms"))
     store.close()
     return _with_memory(rows)
 
