@@ -125,7 +125,7 @@ def run_update(store: Store, job: UpdateJob) -> int | Written:
     text = query_guard.add_using(job.text, job.using, job.using_named, found)
     named = _named_data(_PROLOGUE + text, job.base_iri)
     # An update of data names the nodes it changes: the rules then run over those nodes' quads, before and after,
-    # instead of over the whole store (milliseconds, where the whole store takes 2 s at a million triples).
+    # instead of over the whole store (0.1-0.2 s at a million triples, where the whole store's rules take 1.4 s).
     nodes = incremental_derivation.changed_nodes(named) if named is not None else None
     before = incremental_derivation.derived_from(store, nodes) if nodes is not None else None
     marker = recovery.begin_change(store.location)  # a crash from here on is repaired on the next start
