@@ -195,7 +195,7 @@ def derived_ntriples(store: Store) -> list[bytes]:
 def derived_now(store: Store) -> set[bytes]:
     """The triples graph ``aik:derived`` of a local store holds, as N-Triples lines."""
     written = store.construct_ntriples(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}")
-    return _lines([written])
+    return ntriples_lines([written])
 
 
 def rederive(store: Store) -> int:
@@ -215,7 +215,7 @@ def rederive_difference(store: Store) -> tuple[int, set[bytes] | None, set[bytes
         return derive(store), None, None
     with ThreadPoolExecutor(1) as reader:  # what the graph holds is read while the rules run
         held = reader.submit(derived_now, store)
-        now, before = _lines(derived_ntriples(store)), held.result()
+        now, before = ntriples_lines(derived_ntriples(store)), held.result()
     gone, new = before - now, now - before
     if any(b"_:" in line for line in (*gone, *new)):
         return derive(store), None, None
@@ -233,7 +233,7 @@ def write_derived(store: Store, ntriples: Iterable[bytes], before: set[bytes] | 
     another's output. The distinct lines are counted here (the engine writes a triple one way
     only), which spares a scan of the graph.
     """
-    lines, before = _lines(ntriples), before or set()
+    lines, before = ntriples_lines(ntriples), before or set()
     gone = before - lines
     if any(b"_:" in line for line in gone):
         store.replace_graph(DERIVED_GRAPH, ())
@@ -246,7 +246,7 @@ def write_derived(store: Store, ntriples: Iterable[bytes], before: set[bytes] | 
     return len(lines)
 
 
-def _lines(ntriples: Iterable[bytes]) -> set[bytes]:
+def ntriples_lines(ntriples: Iterable[bytes]) -> set[bytes]:
     """The distinct non-empty lines of N-Triples documents."""
     lines: set[bytes] = set()
     for document in ntriples:

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import pyoxigraph as ox
 
-from graph.build import changing_derived, derived_ntriples
+from graph.build import changing_derived, derived_ntriples, ntriples_lines
 from graph.store import MEMORY, Store, iri_values
 from ontology import DERIVED_GRAPH, ONTOLOGY_IRI, rule_files
 
@@ -74,7 +74,7 @@ def derived_from(store: Store, nodes: Iterable[str]) -> set[bytes] | None:
     if any(isinstance(term, ox.BlankNode) for q in quads for term in (q.subject, q.object)):
         return None
     scratch.add(quads)
-    lines = {line for part in derived_ntriples(scratch) for line in part.splitlines() if line.strip()}
+    lines = ntriples_lines(derived_ntriples(scratch))
     return None if any(b"_:" in line for line in lines) else lines
 
 
