@@ -13,7 +13,7 @@ from graph import build, bulk_load
 from graph.build import derived_triples
 from graph.bulk_load import LoadError, file_parts, load_files
 from graph.store import open_store
-from ontology import DERIVED_GRAPH, sparql_prologue
+from ontology import DERIVED_GRAPH, ONTOLOGY_IRI, sparql_prologue
 
 P = "https://example.org/p"
 G = "https://example.org/g"
@@ -112,6 +112,30 @@ def test_bad_syntax_in_a_later_part_is_named_at_its_line_in_the_whole_file(split
     (message,) = caught.value.errors
     assert message.startswith(f"{path}:250: ") and "line 250" in message and "unchanged" in message
     assert location.resolve() == target and stored(location) == before
+
+
+def test_bad_syntax_in_the_first_part_of_a_new_store_is_named_at_its_line(split, tmp_path):
+    """A new store's ontology is read in the same pass as the first part: its lines are not counted as the file's."""
+    path = tmp_path / "broken.nq"
+    path.write_text(lines(300, middle=f"<https://example.org/x> <{P}> \"unterminated <{G}> .\n", at=7), encoding="utf-8")
+    assert len(file_parts(path, 3)) == 3
+    with pytest.raises(LoadError) as caught:
+        load_files([path], store=tmp_path / "store", replace=True)
+    (message,) = caught.value.errors
+    assert message.startswith(f"{path}:7: ") and "line 7" in message
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_new_store_holds_the_ontology_and_counts_only_the_files_quads(split, tmp_path):
+    path = tmp_path / "some.nq"
+    path.write_text(lines(300), encoding="utf-8")
+    assert len(file_parts(path, 3)) == 3
+    report = load_files([path], store=tmp_path / "store", replace=True)
+    store = open_store(tmp_path / "store", read_only=True)
+    ontology = {q for q in build.ontology_quads() if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}
+    held = set(store.quads(ONTOLOGY_IRI))
+    assert ontology <= held and len(held) == len(build.ontology_quads())
+    assert report.quads_per_file == {str(path): 300} and report.total == len(store)
 
 
 def test_derived_edges_of_a_blank_node_are_about_that_node(tmp_path):
