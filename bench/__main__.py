@@ -24,7 +24,8 @@ def markdown(doc: dict[str, Any]) -> str:
     m = doc["machine"]
     lines = [
         f"{doc['triples']:,} triples (seed {doc['seed']}); {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, "
-        f"Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}.",
+        f"Python {m['python']}, pyoxigraph {m['pyoxigraph']}, rdflib {m['rdflib']}; aikg's load and the raw engine "
+        f"under {m['bulk_load_allocator']}.",
         "",
         "| system | operation | median ms | p99 ms | per second | peak RSS MB | note |",
         "|---|---|---:|---:|---:|---:|---|",

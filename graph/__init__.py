@@ -9,14 +9,32 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from graph.analysis import project
-from graph.build import BuildError, build_store
-from graph.cards import UnknownEntity, entity_card
-from graph.store import MEMORY, XSD as _XSD, Store, StoreError, is_remote, open_store, resolve_location, to_python
+if TYPE_CHECKING:
+    from graph.analysis import project
+    from graph.build import BuildError, build_store
+    from graph.cards import UnknownEntity, entity_card
+    from graph.store import Store, StoreError, open_store
+
+_HOMES = {
+    "project": "graph.analysis", "BuildError": "graph.build", "build_store": "graph.build",
+    "UnknownEntity": "graph.cards", "entity_card": "graph.cards",
+    "Store": "graph.store", "StoreError": "graph.store", "open_store": "graph.store",
+}
+"""Where each name of the API lives. They are imported when first used, so importing one module of
+the package (the console script's first step, a query worker) does not load them all."""
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'graph' has no attribute {name!r}")
+    value = globals()[name] = getattr(importlib.import_module(home), name)
+    return value
 
 __all__ = [
     "BuildError",
@@ -37,6 +55,9 @@ def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str
 
     ``":memory:"`` builds the bundled facts (and ``data`` folders) into memory.
     """
+    from graph.build import build_store
+    from graph.store import MEMORY, is_remote, open_store, resolve_location
+
     where = resolve_location(location)
     if where != MEMORY and (is_remote(where) or Path(where).exists()) and not data:
         store = open_store(where)
@@ -71,6 +92,8 @@ def _python_value(term: Any) -> Any:
     import datetime as dt
 
     import pyoxigraph as ox
+
+    from graph.store import XSD as _XSD, to_python
 
     if isinstance(term, ox.Literal):
         datatype = term.datatype.value

@@ -45,7 +45,7 @@ StoreOption = Annotated[
 
 
 def main() -> None:
-    """Entry point of the ``aikg`` console script."""
+    """Run the command line (the ``aikg`` console script starts in :func:`graph.launch.main`)."""
     try:
         app()
     except StoreError as exc:  # a SPARQL server can fail in the middle of any command: unreachable, refusing
