@@ -51,8 +51,11 @@ def ratios(doc: dict[str, Any]) -> list[str]:
     load = find(res, "aikg-store", "load")
     raw_load = find(res, "pyoxigraph", "load")
     if load:
-        out.append(f"on-disk load >= 150,000 triples/s: aikg load (with deriving) {load['per_s']:,.0f}/s, "
-                   f"raw pyoxigraph bulk load {raw_load['per_s'] if raw_load else 0:,.0f}/s -> {verdict(load['per_s'] >= 150_000)}")
+        in_turn = (f"the raw engine's bulk load run in turn {doc['triples'] / load['raw_engine_ms'] * 1000:,.0f}/s "
+                   f"(aikg {load['median_ms'] / load['raw_engine_ms']:.2f}x its time), " if load.get("raw_engine_ms") else "")
+        out.append(f"on-disk load >= 150,000 triples/s: aikg load (with deriving) {load['per_s']:,.0f}/s, {in_turn}"
+                   f"raw pyoxigraph bulk load in its own process {raw_load['per_s'] if raw_load else 0:,.0f}/s "
+                   f"-> {verdict(load['per_s'] >= 150_000)}")
     for op in ("point lookup", "2-hop investors of suppliers", "funding aggregate", "funding aggregate (sub-selects)"):
         a, p = find(res, "aikg-store", op), find(res, "pyoxigraph", op)
         if a and a.get("raw_engine_ms"):  # the raw engine run in turn with aikg's store, in its process
