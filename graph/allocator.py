@@ -21,8 +21,9 @@ SWITCH = "AIKG_ALLOCATOR"
 
 
 def library() -> str | None:
-    """The file name of the system's mimalloc (``libmimalloc.so.2``), or None: none installed, or ``AIKG_ALLOCATOR=system``."""
-    if os.environ.get(SWITCH, "").strip().lower() == "system":
+    """The file name of the system's mimalloc (``libmimalloc.so.2``), or None: none installed, ``AIKG_ALLOCATOR=system``,
+    or not Linux (``LD_PRELOAD`` is the dynamic loader's of Linux)."""
+    if os.environ.get(SWITCH, "").strip().lower() == "system" or not sys.platform.startswith("linux"):
         return None
     return ctypes.util.find_library("mimalloc")
 
