@@ -25,12 +25,16 @@ def mimalloc(monkeypatch) -> str:
     return found
 
 
-def run_load(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """``aikg load`` of a small synthetic file with mimalloc's start-up messages on, as a user runs it."""
-    path = synthetic_file(tmp_path, 2_000, seed=3)
+def run_aikg(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The ``aikg`` console script, as a user runs it, with mimalloc's start-up messages on and nothing preloaded."""
     clean = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", allocator.SWITCH)}
-    return subprocess.run([str(AIKG), "load", str(path), "--store", str(tmp_path / "store")],
-                          capture_output=True, text=True, env={**clean, "MIMALLOC_VERBOSE": "1", **env})
+    return subprocess.run([str(AIKG), *args], capture_output=True, text=True, env={**clean, "MIMALLOC_VERBOSE": "1", **env})
+
+
+def run_load(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``aikg load`` of a small synthetic file."""
+    path = synthetic_file(tmp_path, 2_000, seed=3)
+    return run_aikg("load", str(path), "--store", str(tmp_path / "store"), **env)
 
 
 def test_aikg_load_starts_itself_again_under_mimalloc(mimalloc, tmp_path):
@@ -48,8 +52,7 @@ def test_aikg_allocator_system_keeps_the_c_librarys(mimalloc, tmp_path):
 
 
 def test_other_commands_are_not_restarted(mimalloc, tmp_path):
-    clean = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
-    done = subprocess.run([str(AIKG), "validate"], capture_output=True, text=True, env={**clean, "MIMALLOC_VERBOSE": "1"})
+    done = run_aikg("validate")
     assert done.returncode == 0, done.stderr
     assert "mimalloc" not in done.stderr
 
