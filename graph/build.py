@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,13 +183,19 @@ def derived_triples(store: Store) -> set[ox.Triple]:
 
 
 def derived_ntriples(store: Store) -> list[bytes]:
-    """What each rule derives from a local ``store``, as N-Triples written by the engine; the rules run in parallel threads.
-
-    The engine runs them without the GIL, one core each.
-    """
-    rules = [rule.read_text(encoding="utf-8") for rule in rule_files()]
+    """What each rule derives from a local ``store``, as N-Triples written by the engine; the rules run in parallel threads."""
     with ThreadPoolExecutor(BULK_THREADS) as pool:
-        return list(pool.map(store.construct_ntriples, rules))
+        return [rule.result() for rule in start_rules(store, pool)]
+
+
+def start_rules(store: Store, pool: Executor) -> list[Future[bytes]]:
+    """Start every rule over a local ``store`` on ``pool``; each future gives what its rule derives, as N-Triples.
+
+    The engine runs the queries without the GIL, one core each. Other reads of the store can
+    be queued on the same pool behind them, so they run as threads come free rather than
+    holding back the rules' start (see :func:`graph.bulk_load.load_files`).
+    """
+    return [pool.submit(store.construct_ntriples, rule.read_text(encoding="utf-8")) for rule in rule_files()]
 
 
 def derived_now(store: Store) -> set[bytes]:
@@ -213,9 +219,10 @@ def rederive_difference(store: Store) -> tuple[int, set[bytes] | None, set[bytes
     """:func:`rederive`, also returning the N-Triples lines it deleted and inserted (None, None: it rewrote the graph whole)."""
     if is_remote(store.location):
         return derive(store), None, None
-    with ThreadPoolExecutor(1) as reader:  # what the graph holds is read while the rules run
-        held = reader.submit(derived_now, store)
-        now, before = ntriples_lines(derived_ntriples(store)), held.result()
+    with ThreadPoolExecutor(BULK_THREADS) as pool:  # what the graph holds is read as a thread comes free from the rules
+        rules = start_rules(store, pool)
+        held = pool.submit(derived_now, store)
+        now, before = ntriples_lines(rule.result() for rule in rules), held.result()
     gone, new = before - now, now - before
     if any(b"_:" in line for line in (*gone, *new)):
         return derive(store), None, None
