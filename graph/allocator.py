@@ -32,10 +32,15 @@ def environment(env: Mapping[str, str] | None = None) -> dict[str, str]:
     """``env`` (default: this process's) with mimalloc preloaded, if the system has it; else unchanged."""
     env = dict(os.environ if env is None else env)
     found = library()
-    preloaded = env.get("LD_PRELOAD", "").replace(":", " ").split()
-    if found and found not in preloaded:
-        env["LD_PRELOAD"] = " ".join([found, *preloaded])
+    if found:
+        env["LD_PRELOAD"] = _preloading(found, env.get("LD_PRELOAD"))
     return env
+
+
+def _preloading(found: str, preload: str | None) -> str:
+    """The value of ``LD_PRELOAD`` that adds the library ``found`` in front of ``preload`` (unchanged if it is there)."""
+    preloaded = (preload or "").replace(":", " ").split()
+    return preload if preload and found in preloaded else " ".join([found, *preloaded])
 
 
 def restart_under_mimalloc() -> None:
@@ -57,11 +62,11 @@ def restart_under_mimalloc() -> None:
 @contextmanager
 def for_new_processes() -> Iterator[str | None]:
     """Processes started inside the block run under mimalloc (if the system has it); yields its file name or None."""
-    before, preload = os.environ.get("LD_PRELOAD"), environment().get("LD_PRELOAD")
-    if preload:
-        os.environ["LD_PRELOAD"] = preload
+    before, found = os.environ.get("LD_PRELOAD"), library()  # found once: looking it up runs ldconfig
+    if found:
+        os.environ["LD_PRELOAD"] = _preloading(found, before)
     try:
-        yield library()
+        yield found
     finally:
         if before is None:
             os.environ.pop("LD_PRELOAD", None)
