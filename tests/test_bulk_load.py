@@ -89,6 +89,18 @@ def test_the_report_counts_what_each_file_added_and_what_the_store_holds(synthet
     assert second.total == len(store) == first.total + 5
 
 
+def test_a_file_of_more_statements_than_the_parts_would_batch_loads_whole(split, synthetic, tmp_path, monkeypatch):
+    """Beyond a few engine batches a part, the engine keeps the cores busy by itself: cutting would only cost memory."""
+    statements = synthetic.read_bytes().count(b"\n")
+    monkeypatch.setattr(bulk_load, "BATCHES_A_PART", 1)
+    monkeypatch.setattr(bulk_load, "ENGINE_BATCH", statements // 3 + 100)
+    assert len(file_parts(synthetic, 3)) == 3
+    monkeypatch.setattr(bulk_load, "ENGINE_BATCH", statements // 3 - 100)
+    assert file_parts(synthetic, 3) == [(0, synthetic.stat().st_size)]
+    report = load_files([synthetic], store=tmp_path / "store", replace=True)
+    assert report.quads_per_file == {str(synthetic): statements}
+
+
 def test_a_blank_node_on_both_sides_of_a_cut_stays_one_node(split, tmp_path):
     path = tmp_path / "blank.nq"
     path.write_text(f"_:b <{P}> \"first\" <{G}> .\n" + lines(200) + f"_:b <{P}> \"last\" <{G}> .\n", encoding="utf-8")
