@@ -158,7 +158,7 @@ def load_files(
             # Counting is a scan of the whole store, and a copied store (or a loaded dump) holds
             # derived edges already: both are read while the rules read, not after them. The count
             # holds the GIL for its whole scan (0.2-0.3 s at a million quads), so it queues behind
-            # the rules: started first, it kept them from starting until it was done.
+            # the rules: started first, it would keep them from starting until it was done.
             rules = start_rules(target, pool)
             derived_before, counted = pool.submit(derived_now, target), pool.submit(len, target)
             ntriples = [rule.result() for rule in rules]
