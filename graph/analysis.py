@@ -46,13 +46,16 @@ def project(store: Store) -> nx.MultiDiGraph:
 
 
 def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None:
-    """Read again, in place, what the store says of the nodes named ``iris``: the nodes, every edge at them, and the
-    events behind the shortcut edges they take part in, as :func:`project` would read them.
+    """Read again, in place, what the store says of the nodes named ``iris``, as :func:`project` would read it.
 
     For a write whose quads are known (an update of ``INSERT DATA`` and ``DELETE DATA``): ``iris``
     are the subjects and objects of every quad it names and of every derived edge it changed.
-    A node the store no longer describes leaves the projection. The work is in proportion to
-    those nodes and their edges, where a new projection reads the whole store.
+    So an edge that changed joins two nodes named, and only those edges are read again, with
+    every edge at a node that joins the projection; a node the store no longer describes
+    leaves it; the events behind the shortcut edges that changed, or that an event named stands
+    behind, before or after, are found again. The work is in proportion to those nodes and
+    edges, not to the degree of the nodes named (a hub keeps its thousands of other edges),
+    where a new projection reads the whole store.
     """
     slugs = {slug_of(iri): iri for iri in iris}
     collecting = gc.isenabled()
@@ -60,20 +63,37 @@ def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None
     try:
         # A shortcut edge whose events change runs between the roles of an event named here, before or after.
         supported = {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
-        graph.remove_nodes_from([slug for slug in slugs if slug in graph])
-        named = sorted(slugs.values())
-        _read_nodes(graph, store, iri_values(named))
+        joining = _read_nodes_again(graph, store, slugs)
         # Edges join nodes of ours only: a class named (the object of rdf:type) would read every node of that class.
-        ours = [iri for iri in named if iri.startswith(str(ID))]
-        if ours:
-            _read_edges(graph, store, iri_values(ours))
+        ours = sorted(slug for slug, iri in slugs.items() if iri.startswith(str(ID)) and slug in graph)
+        graph.remove_edges_from([(u, v, k) for u in ours for v in ours if graph.has_edge(u, v) for k in list(graph[u][v])])
+        read = _read_edges(graph, store, between=iri_values(slugs[s] for s in ours)) if ours else set()
+        new = sorted(joining.intersection(ours))
+        if new:  # a node that joins brings every edge it has with the projection
+            read |= _read_edges(graph, store, iri_values(slugs[s] for s in new))
         supported |= {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
-        read_again = {(u, v, k) for node in slugs if node in graph
-                      for u, v, k in (*graph.out_edges(node, keys=True), *graph.in_edges(node, keys=True)) if k in SHORTCUT_ROLES}
-        _attach_events_to_shortcuts(graph, {(u, v, k) for u, v, k in supported | read_again if graph.has_edge(u, v, k)})
+        _attach_events_to_shortcuts(graph, {(u, v, k) for u, v, k in supported | read
+                                            if k in SHORTCUT_ROLES and graph.has_edge(u, v, k)})
     finally:
         if collecting:
             gc.enable()
+
+
+def _read_nodes_again(graph: nx.MultiDiGraph, store: Store, slugs: dict[str, str]) -> set[str]:
+    """Read the nodes ``slugs`` names (slug to IRI) again, keeping the edges of those still described; return
+    those that join the projection."""
+    again = nx.MultiDiGraph()
+    _read_nodes(again, store, iri_values(sorted(slugs.values())))
+    graph.remove_nodes_from([slug for slug in slugs if slug in graph and slug not in again])
+    joining = set()
+    for slug, data in again.nodes(data=True):
+        if slug in graph:
+            graph.nodes[slug].clear()
+        else:
+            graph.add_node(slug)
+            joining.add(slug)
+        graph.nodes[slug].update(data)
+    return joining
 
 
 def _read_nodes(graph: nx.MultiDiGraph, store: Store, values: str | None = None) -> None:
@@ -109,12 +129,19 @@ def _read_nodes(graph: nx.MultiDiGraph, store: Store, values: str | None = None)
             node["sources"].append(row["doc"])
 
 
-def _read_edges(graph: nx.MultiDiGraph, store: Store, values: str | None = None) -> None:
-    """Add the edges the store holds between nodes of ``graph``; ``values``: only those at the nodes named."""
+def _read_edges(graph: nx.MultiDiGraph, store: Store, values: str | None = None, *,
+                between: str | None = None) -> set[tuple[str, str, str]]:
+    """Add the edges the store holds between nodes of ``graph``; return them (start, end, predicate).
+
+    ``values``: only those at the nodes named (IRIs in SPARQL, space-separated); ``between``: only those
+    from one node named to another.
+    """
     excluded = ", ".join(f"<{g}>" for g in (ENTITIES_GRAPH, ONTOLOGY_IRI))
     pattern = "GRAPH ?g { ?s ?p ?o }"
     if values is not None:  # an edge from one named node to another comes from both sides: counted once below
         pattern = f"{{ GRAPH ?g {{ VALUES ?s {{ {values} }} ?s ?p ?o }} }} UNION {{ GRAPH ?g {{ VALUES ?o {{ {values} }} ?s ?p ?o }} }}"
+    elif between is not None:
+        pattern = f"GRAPH ?g {{ VALUES ?s {{ {between} }} VALUES ?o {{ {between} }} ?s ?p ?o }}"
     edge_sources: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for row in store.select(
         f"""SELECT ?s ?p ?o ?g WHERE {{ {pattern}
@@ -127,6 +154,7 @@ def _read_edges(graph: nx.MultiDiGraph, store: Store, values: str | None = None)
     for (s, o, p), graphs in edge_sources.items():
         derived = DERIVED_GRAPH in graphs
         graph.add_edge(s, o, key=p, predicate=p, derived=derived, sources=sorted(g for g in graphs if g != DERIVED_GRAPH))
+    return set(edge_sources)
 
 
 def extend(graph: nx.MultiDiGraph, quads: Iterable[ox.Quad]) -> None:

@@ -23,6 +23,7 @@ from test_load_ingest import FACT_FILE, SERVED_FILE
 from api.sparql_protocol import UpdateJob, run_update
 from api.workers import Written
 from graph import analysis
+from graph.cards import slug_of
 from graph.ingest import ingest
 from graph.store import open_store
 from graph.view.details import read_details, read_details_again
@@ -158,6 +159,24 @@ def test_an_update_of_data_that_deletes_reads_again_only_the_nodes_it_names(load
         store.close()
     assert comparable(projection) == comparable(fresh)
     assert comparable(fresh) != before  # each update changes what the projection shows
+
+
+def test_a_node_named_keeps_its_edges_with_nodes_not_named(loaded: Path) -> None:
+    """Only what stands between two nodes named is read again: a hub moved into a round keeps its other edges as they were."""
+    store = open_store(loaded)
+    try:
+        projection = analysis.project(store)
+        written = run_update(store, UpdateJob(text=DATA_UPDATES["a-round-moved-to-another-recipient"]))
+        named = {slug_of(iri) for iri in written.touched}
+        kept = {(u, v, k): data for node in named if node in projection
+                for u, v, k, data in (*projection.out_edges(node, keys=True, data=True),
+                                      *projection.in_edges(node, keys=True, data=True))
+                if not (u in named and v in named)}
+        analysis.reproject(projection, store, written.touched)
+    finally:
+        store.close()
+    assert len(kept) > 10  # xAI's edges with the rest of the graph, among others
+    assert all(projection.edges[edge] is data for edge, data in kept.items())
 
 
 def test_what_the_data_updates_change_in_the_projection(loaded: Path) -> None:
