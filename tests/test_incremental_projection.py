@@ -162,7 +162,8 @@ def test_an_update_of_data_that_deletes_reads_again_only_the_nodes_it_names(load
 
 
 def test_a_node_named_keeps_its_edges_with_nodes_not_named(loaded: Path) -> None:
-    """Only what stands between two nodes named is read again: a hub moved into a round keeps its other edges as they were."""
+    """Only what stands between two nodes named is read again: xAI, named by an update that moves one of its rounds
+    to another recipient, keeps its edges with the rest of the graph as they were."""
     store = open_store(loaded)
     try:
         projection = analysis.project(store)
