@@ -66,10 +66,10 @@ def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None
         joining = _read_nodes_again(graph, store, slugs)
         # Edges join nodes of ours only: a class named (the object of rdf:type) would read every node of that class.
         ours = sorted(slug for slug, iri in slugs.items() if iri.startswith(str(ID)) and slug in graph)
-        graph.remove_edges_from([(u, v, k) for u in ours for v in ours if graph.has_edge(u, v) for k in list(graph[u][v])])
-        read = _read_edges(graph, store, between=iri_values(slugs[s] for s in ours)) if ours else set()
-        new = sorted(joining.intersection(ours))
-        if new:  # a node that joins brings every edge it has with the projection
+        kept, new = [s for s in ours if s not in joining], [s for s in ours if s in joining]
+        graph.remove_edges_from([(u, v, k) for u in kept for v in kept if graph.has_edge(u, v) for k in list(graph[u][v])])
+        read = _read_edges(graph, store, between=iri_values(slugs[s] for s in kept)) if kept else set()
+        if new:  # a node that joins brings every edge it has with the projection, those with the nodes kept among them
             read |= _read_edges(graph, store, iri_values(slugs[s] for s in new))
         supported |= {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
         _attach_events_to_shortcuts(graph, {(u, v, k) for u, v, k in supported | read
