@@ -11,6 +11,11 @@ The engine parses and writes without the GIL, so a big N-Quads or N-Triples file
 a line) loads as several byte ranges cut at line ends, one thread each, up to the size at which
 the engine keeps the cores busy by itself (see :data:`BATCHES_A_PART`); the rules of the
 derivation run in parallel threads too.
+
+Each of those bulk loads leaves its own set of sorted files over the same keys, which every
+read then looks through; ``compact`` merges them before the swap, for a store that will mostly
+be read (a load 40% longer and 1.8x the disk, for reads up to 2.7x quicker; see
+:meth:`graph.store.Store.compact`).
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ class LoadReport:
     total: int = 0
     load_seconds: float = 0.0
     derive_seconds: float = 0.0
+    compact_seconds: float | None = None
+    """How long the compaction took; None when the load did not compact."""
 
     @property
     def loaded(self) -> int:
@@ -113,12 +120,15 @@ def load_files(
     store: str | os.PathLike[str] | None = None,
     replace: bool = False,
     graph: str | None = None,
+    compact: bool = False,
     step: Step | None = None,
 ) -> LoadReport:
     """Load ``files`` onto the store (or, with ``replace``, into a fresh one holding only the ontology) and swap it in.
 
-    Triple formats go to ``graph`` if given, else to a graph named after each file. Raises
-    :class:`LoadError` for bad input (the store is then unchanged) and StoreError/OSError for I/O.
+    Triple formats go to ``graph`` if given, else to a graph named after each file. With
+    ``compact`` the new generation is compacted before the swap (see :meth:`Store.compact`):
+    a store that will mostly be read. Raises :class:`LoadError` for bad input (the store is
+    then unchanged) and StoreError/OSError for I/O.
     """
     step = step or (lambda _: None)
     checked = check_files(files)
@@ -131,6 +141,8 @@ def load_files(
     if where == MEMORY:
         raise LoadError(["aikg load writes a store on disk or a SPARQL server; give --store PATH or URL (not :memory:)"])
     if is_remote(where):
+        if compact:
+            raise LoadError(["--compact compacts a store on disk; a SPARQL server keeps its own storage (nothing was sent)"])
         return _load_remote(str(where), checked, replace, graph, step)
     live = Path(where)
     copy = live.exists() and not replace
@@ -168,6 +180,11 @@ def load_files(
         target.flush()
         report.derive_seconds = time.perf_counter() - started
         report.total = now - len(before) + report.derived
+        if compact:
+            step("compact the store for reads")
+            started = time.perf_counter()
+            target.compact()
+            report.compact_seconds = time.perf_counter() - started
         step("swap the new store in")
         generation.commit()
     except BaseException:

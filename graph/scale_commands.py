@@ -47,6 +47,7 @@ def load(
     store: StoreOption = None,
     replace: Annotated[bool, typer.Option("--replace", help="Start from an empty store (the ontology only) instead of adding to the current graph.")] = False,
     graph: Annotated[Optional[str], typer.Option("--graph", help="Named graph (an IRI) for the triples of .ttl/.nt files; default: a source named after each file.")] = None,
+    compact: Annotated[bool, typer.Option("--compact", help="Merge the sorted files the load wrote before the swap: for a store that will mostly be read (a million quads: 2-hop queries 2.7x and aggregates 1.8x quicker, for a load 40% longer and 1.8x the disk). A store on disk only.")] = False,
 ) -> None:
     """Bulk-load RDF files onto the store, derive the shortcut edges, and swap the result in atomically.
 
@@ -63,7 +64,7 @@ def load(
     try:
         with _progress() as progress:
             task = progress.add_task("load", total=None)
-            report = load_files(files, store=store, replace=replace, graph=graph,
+            report = load_files(files, store=store, replace=replace, graph=graph, compact=compact,
                                 step=lambda s: progress.update(task, description=s))
     except LoadError as exc:
         fail(exc.errors, 2)
@@ -73,7 +74,8 @@ def load(
     typer.echo(
         f"Loaded {report.loaded:,} quads from {len(report.quads_per_file)} file(s) in {report.load_seconds:.1f} s "
         f"({rate:,.0f} a second); derived {report.derived:,} triples in {report.derive_seconds:.1f} s; "
-        f"{report.total:,} quads in {report.location}."
+        + (f"compacted in {report.compact_seconds:.1f} s; " if report.compact_seconds is not None else "")
+        + f"{report.total:,} quads in {report.location}."
     )
 
 

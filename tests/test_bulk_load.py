@@ -158,3 +158,27 @@ def test_derived_edges_of_a_blank_node_are_about_that_node(tmp_path):
     load_files([path], store=tmp_path / "store", replace=True)
     store = open_store(tmp_path / "store", read_only=True)
     assert store.ask(sparql_prologue() + 'ASK { GRAPH aik:derived { ?n a aik:Organization } ?n rdfs:label "A firm"@en FILTER(isBlank(?n)) }')
+
+
+def sorted_files(location: Path) -> int:
+    """How many sorted files (RocksDB SST files) the live generation of a store holds."""
+    return sum(1 for f in location.resolve().iterdir() if f.suffix == ".sst")
+
+
+def test_a_compacted_load_holds_the_same_quads_in_fewer_sorted_files(split, synthetic, tmp_path):
+    """Each part, the ontology and the derived edges land as sorted files of their own; ``compact`` merges
+    them before the swap and changes no quad."""
+    assert len(file_parts(synthetic, 3)) == 3
+    plain = load_files([synthetic], store=tmp_path / "plain", replace=True)
+    compacted = load_files([synthetic], store=tmp_path / "compacted", replace=True, compact=True)
+    assert plain.compact_seconds is None and compacted.compact_seconds is not None and compacted.compact_seconds > 0
+    assert (compacted.total, compacted.derived) == (plain.total, plain.derived)
+    assert stored(tmp_path / "compacted") == stored(tmp_path / "plain")
+    assert sorted_files(tmp_path / "compacted") < sorted_files(tmp_path / "plain")
+
+
+def test_compact_is_refused_for_a_store_on_a_sparql_server(synthetic):
+    with pytest.raises(LoadError) as caught:
+        load_files([synthetic], store="sparql+http://127.0.0.1:9/sparql", compact=True)
+    (message,) = caught.value.errors
+    assert "--compact" in message and "nothing was sent" in message

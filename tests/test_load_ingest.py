@@ -122,6 +122,19 @@ def test_a_graph_that_is_not_an_iri_is_refused(loaded, synthetic):
     assert "--graph 'not an iri' is not an absolute IRI" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_load_compact_says_how_long_it_took_and_leaves_the_same_graph(tmp_path, synthetic):
+    run = aikg("load", str(synthetic), "--store", str(tmp_path / "store"), "--replace", "--compact")
+    assert run.returncode == 0, run.stderr
+    assert "; compacted in " in run.stdout
+    facts = set(ox.parse(path=str(synthetic), format=ox.RdfFormat.N_QUADS))
+    store = open_store(tmp_path / "store", read_only=True)
+    assert facts <= set(store.quads())
+    store.close()
+    assert derived_agree(tmp_path / "store")
+    refused = aikg("load", str(synthetic), "--store", "sparql+http://127.0.0.1:9/sparql", "--compact")
+    assert refused.returncode == 2 and "--compact compacts a store on disk" in refused.stderr and "Traceback" not in refused.stderr
+
+
 # -- aikg ingest -------------------------------------------------------------------------------
 
 FACT_FILE = """source:
