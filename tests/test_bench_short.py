@@ -44,6 +44,8 @@ def test_short_benchmark_writes_every_system_and_operation(tmp_path):
     load = by_system["aikg-store"]["load"]  # three loads, each in turn with the raw engine's bulk load of the file
     assert load["raw_engine_ms"] > 0 and load["p99_ms"] >= load["median_ms"] and "median of 3 runs" in load["note"]
     assert "the raw engine's bulk load run in turn" in run.stdout and doc["machine"]["bulk_load_allocator"]
+    compact = by_system["aikg-store"]["compact after load"]  # on a copy as loaded and on the store compacted, in turn
+    assert compact["median_ms"] > 0 and compact["note"].count(" ms (") == 3 and "as loaded -> compacted" in compact["note"]
     assert by_system["aikg-store"]["ingest one fact file"]["median_ms"] > 0
     update = by_system["aikg-store"]["SPARQL update of one round"]
     assert update["median_ms"] > 0 and "derived triples of the nodes it names brought in step" in update["note"]
