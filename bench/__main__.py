@@ -60,7 +60,8 @@ def ratios(doc: dict[str, Any]) -> list[str]:
         a, p = find(res, "aikg-store", op), find(res, "pyoxigraph", op)
         if a and a.get("raw_engine_ms"):  # the raw engine run in turn with aikg's store, in its process
             ratio = a["median_ms"] / a["raw_engine_ms"]
-            apart = f"; against the raw engine's own run {a['median_ms'] / p['median_ms']:.2f}x" if p else ""
+            # The raw engine's own process reads the store compacted; these rows read it as loaded.
+            apart = f"; against the raw engine's own run, on the store compacted, {a['median_ms'] / p['median_ms']:.2f}x" if p else ""
             out.append(f"aikg store within 1.3x of raw pyoxigraph, {op}: {ratio:.2f}x, the two run in turn{apart} "
                        f"-> {verdict(ratio <= 1.3)}")
         elif a and p:
