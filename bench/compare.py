@@ -389,7 +389,7 @@ def run_aikg_store(nquads: str, triples: int, folder: str, fact_file: str, budge
     _, whole = once(lambda: rederive_difference(store))  # bringing them in step from the whole store (nothing to write)
     rows.append(row("aikg-store", "SPARQL update of one round", median_ms=round(took * 1000, 1),
                     note=f"as POST /sparql runs it: the update, then the derived triples of the nodes it names brought in "
-                         f"step ({updated.answer:,} in all; from the whole store: {whole:.1f} s); the networkx projection "
+                         f"step ({updated.answer:,} added; from the whole store: {whole:.1f} s); the networkx projection "
                          f"extended in {extended * 1000:.1f} ms"))
     correction = UpdateJob(text=f"DELETE DATA {{ GRAPH src:bench-update {{ id:bench-update-round aik:leadInvestor id:{targets.path_from} }} }} ; "
                                 f"INSERT DATA {{ GRAPH src:bench-update {{ id:bench-update-round aik:leadInvestor id:{targets.hub} }} }}")

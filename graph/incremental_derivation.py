@@ -78,11 +78,11 @@ def derived_from(store: Store, nodes: Iterable[str]) -> set[bytes] | None:
     return None if any(b"_:" in line for line in lines) else lines
 
 
-def bring_in_step(store: Store, nodes: frozenset[str], before: set[bytes]) -> tuple[int, set[bytes], set[bytes]] | None:
+def bring_in_step(store: Store, nodes: frozenset[str], before: set[bytes]) -> tuple[set[bytes], set[bytes]] | None:
     """After a change to ``nodes``' quads, update ``aik:derived``; ``before``: :func:`derived_from` them before the change.
 
-    Returns (triples the graph holds, lines deleted, lines added), or None (nothing written) when
-    the change cannot be followed this way.
+    Returns (lines deleted, lines added), or None (nothing written) when the change cannot be
+    followed this way.
     """
     after = derived_from(store, nodes)
     if after is None:
@@ -96,7 +96,7 @@ def bring_in_step(store: Store, nodes: frozenset[str], before: set[bytes]) -> tu
     new = after - held
     if gone or new:
         store.update(changing_derived(gone, new))  # one update: one transaction
-    return store.graph_len(DERIVED_GRAPH), gone, new
+    return gone, new
 
 
 # -- the rules' shapes ------------------------------------------------------------------------------
