@@ -37,7 +37,7 @@ from typing import Any
 import anyio.to_thread
 import pyoxigraph as ox
 
-from graph import recovery
+from graph import recovery, write_lock
 from graph.store import MEMORY, Store, StoreError, open_store
 
 _log = logging.getLogger("aikg")
@@ -338,13 +338,14 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
             elif mode == "write":
                 kept = _kept_caches(store) if store is not None else kept
                 store, opened_as = None, None
-                writable = open_store(location)
-                if writable.read_only:
-                    raise StoreError(f"{location}: another process holds the store read-write; updates are refused")
-                try:
-                    result = task(writable, *args)
-                finally:
-                    writable.close()
+                with write_lock.holding(location, "a write through aikg serve", write_lock.WRITE_WAIT):
+                    writable = open_store(location)
+                    if writable.read_only:
+                        raise StoreError(f"{location}: another process holds the store read-write; updates are refused")
+                    try:
+                        result = task(writable, *args)
+                    finally:
+                        writable.close()
             elif mode == "reopen":
                 (change,) = args
                 if kept and change is not None:

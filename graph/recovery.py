@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from graph import write_lock
 from graph.store import MEMORY, Store, is_remote, open_store, resolve_location
 
 
@@ -50,11 +51,12 @@ def recover(location: str | os.PathLike[str] | None) -> bool:
     marker = marker_path(location)
     if marker is None or not marker.exists():
         return False
-    store = open_store(location)
-    try:
-        return repair(store)
-    finally:
-        store.close()
+    with write_lock.holding(location, "aikg serve repairing the derived edges", write_lock.SWAP_WAIT):
+        store = open_store(location)
+        try:
+            return repair(store)
+        finally:
+            store.close()
 
 
 def repair(store: Store) -> bool:

@@ -87,22 +87,25 @@ def ingest(
 
     A server already serving the store keeps what it opened until it restarts: send the file to its POST /ingest instead.
     """
+    from graph import write_lock
     from graph.build import BuildError
     from graph.cli import _open, fail
     from graph.ingest import ingest as ingest_file
     from graph.store import StoreError
 
-    target = _open(store)
-    if target.read_only:
-        fail(f"{target.location}: another process is writing the store; retry, or POST /ingest to the server that holds it", 1)
     try:
-        report = ingest_file(target, file)
+        with write_lock.holding(store, "aikg ingest", write_lock.WRITE_WAIT):
+            target = _open(store)
+            if target.read_only:
+                fail(f"{target.location}: another process is writing the store; retry, or POST /ingest to the server that holds it", 1)
+            try:
+                report = ingest_file(target, file)
+            finally:
+                target.close()
     except BuildError as exc:
         fail(exc.errors + ["ingest refused; the store was not changed"], 2)
     except (StoreError, OSError) as exc:
         fail(str(exc), 1)
-    finally:
-        target.close()
     typer.echo(
         f"Added {report.source}: {report.quads:,} quads and {report.derived_added:,} derived triples "
         f"in {report.seconds:.2f} s."

@@ -1,0 +1,72 @@
+"""One writer of a store on disk at a time, across processes: a lock file beside the store.
+
+RocksDB's own lock keeps two processes from holding one store read-write, but a build or a
+load writes a new generation beside the live store and swaps it in: a write made to the live
+store meanwhile (an update or an ingest through the server, ``aikg ingest``) would be dropped
+by the swap. So every writer takes this lock first, builds and loads for their whole run,
+in-place writes for theirs, and a writer that finds it held waits a little, then gives up
+naming who holds it. The lock is ``flock(2)`` on ``.STORE.write-lock`` beside the store's link
+(so it outlives generations); the kernel releases it when its process ends, however it ends.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from graph.store import MEMORY, StoreError, is_remote, resolve_location
+
+SWAP_WAIT = 30.0
+"""Seconds a build or a load waits for a write in progress (a write through the server takes seconds at most)."""
+WRITE_WAIT = 5.0
+"""Seconds an in-place write waits for another writer before it is refused (a load holds the lock for minutes)."""
+_POLL = 0.05
+
+
+def lock_path(location: str | os.PathLike[str] | None) -> Path | None:
+    """The lock file of a store on disk (beside its link, in its real folder); None in memory or on a SPARQL server."""
+    where = resolve_location(location)
+    if where == MEMORY or is_remote(where):
+        return None
+    path = Path(os.path.abspath(where))
+    return Path(os.path.realpath(path.parent)) / f".{path.name}.write-lock"
+
+
+@contextmanager
+def holding(location: str | os.PathLike[str] | None, what: str, wait: float) -> Iterator[None]:
+    """Hold the store's write lock for the block; ``what`` is shown to writers that find it held.
+
+    Waits up to ``wait`` seconds, then raises :class:`StoreError` naming the holder. Nothing to
+    hold for a store in memory (one process) or on a SPARQL server (the server orders writes).
+    """
+    path = lock_path(location)
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 500, 0).decode("utf-8", "replace").strip() or "another process"
+                    raise StoreError(f"{resolve_location(location)}: {holder} is writing the store; "
+                                     f"retry when it is done (waited {wait:g} s)") from None
+                time.sleep(_POLL)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{what} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
