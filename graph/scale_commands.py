@@ -1,4 +1,5 @@
-"""``aikg synth``, ``aikg load`` and ``aikg ingest``: make a large graph, bulk-load RDF files, add one fact file."""
+"""``aikg synth``, ``aikg load``, ``aikg compact`` and ``aikg ingest``: make a large graph, bulk-load RDF files,
+merge a store's sorted files for reads, add one fact file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import typer
 
 SYNTH_EXIT = "Exit codes: 0 written; 1 the file could not be written; 2 a bad option."
 LOAD_EXIT = "Exit codes: 0 loaded; 1 the work failed (I/O, store locked, disk full, the server refused or did not answer); 2 bad input (missing file, unknown format, a syntax error: file and line are named, the store is unchanged)."
+COMPACT_EXIT = "Exit codes: 0 compacted; 1 the work failed (no store, a store on a SPARQL server, another writer holding the store, I/O, disk full: the live store is then unchanged)."
 INGEST_EXIT = "Exit codes: 0 added; 1 the work failed (no store, store locked, I/O); 2 an invalid fact file or one that clashes with the store (nothing changed)."
 
 StoreOption = Annotated[
@@ -77,6 +79,24 @@ def load(
         + (f"compacted in {report.compact_seconds:.1f} s; " if report.compact_seconds is not None else "")
         + f"{report.total:,} quads in {report.location}."
     )
+
+
+def compact(store: StoreOption = None) -> None:
+    """Merge the live store's sorted files into one set per index, in a new generation swapped in atomically.
+
+    For a store loaded without `aikg load --compact`, or grown by many ingests and updates: every read looks through each set of sorted files until they are merged (a million triples as loaded: 2-hop queries 2.7x and aggregates 1.9x slower). The merged store takes more disk (1.8x at a million triples). A server serving the store takes the compacted one up after the swap; writes wait for it.
+    """
+    from graph.cli import _progress, fail
+    from graph.compaction import compact_live
+    from graph.store import StoreError
+
+    try:
+        with _progress() as progress:
+            task = progress.add_task("compact", total=None)
+            report = compact_live(store, step=lambda s: progress.update(task, description=s))
+    except (StoreError, OSError) as exc:
+        fail(str(exc), 1)
+    typer.echo(f"Compacted {report.location} in {report.seconds:.1f} s: {report.mb_before:,.0f} MB -> {report.mb_after:,.0f} MB on disk.")
 
 
 def ingest(

@@ -135,6 +135,24 @@ def test_load_compact_says_how_long_it_took_and_leaves_the_same_graph(tmp_path, 
     assert refused.returncode == 2 and "--compact compacts a store on disk" in refused.stderr and "Traceback" not in refused.stderr
 
 
+def test_compact_merges_a_live_store_into_a_new_generation_with_the_same_quads(tmp_path, synthetic):
+    location = tmp_path / "store"
+    assert aikg("build", "--store", str(location)).returncode == 0
+    assert aikg("load", str(synthetic), "--store", str(location)).returncode == 0  # sets of sorted files of its own
+    before, generation = snapshot(location), location.resolve()
+    files = sum(1 for f in generation.iterdir() if f.suffix == ".sst")
+    run = aikg("compact", "--store", str(location))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith(f"Compacted {location} in ") and "MB on disk" in run.stdout
+    assert location.resolve() != generation, "a new generation, swapped in"
+    assert snapshot(location) == before
+    assert sum(1 for f in location.resolve().iterdir() if f.suffix == ".sst") < files
+    for where, message in (("sparql+http://127.0.0.1:9/q", "only a store on disk can be compacted"),
+                           (str(tmp_path / "none"), "no store here yet")):
+        refused = aikg("compact", "--store", where)
+        assert refused.returncode == 1 and message in refused.stderr and "Traceback" not in refused.stderr
+
+
 # -- aikg ingest -------------------------------------------------------------------------------
 
 FACT_FILE = """source:
