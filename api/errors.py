@@ -13,6 +13,7 @@ from api.negotiation import NotAcceptable
 from api.workers import DeadlineExceeded
 from graph.query_guard import GuardError
 from graph.store import StoreError
+from graph.write_lock import RETRY_AFTER, StoreBusy
 
 
 class ProtocolError(Exception):
@@ -47,6 +48,7 @@ def install(app: FastAPI) -> None:
     for exc_type, status in statuses.items():
         app.add_exception_handler(exc_type, _handler(status))
     app.add_exception_handler(ProtocolError, _protocol_error)
+    app.add_exception_handler(StoreBusy, _busy)
 
 
 def document(app: FastAPI) -> None:
@@ -70,6 +72,11 @@ def answer(request: Request, status: int, message: str, headers: dict[str, str] 
     if request.url.path.startswith("/sparql"):
         return PlainTextResponse(message + "\n", status_code=status, headers=headers)
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+async def _busy(request: Request, exc: Exception) -> Response:
+    """A write refused while another writer (a build, a load) holds the store: 503, and when to try again."""
+    return answer(request, 503, str(exc), {"Retry-After": str(RETRY_AFTER)})
 
 
 def _handler(status: int):

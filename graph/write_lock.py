@@ -24,7 +24,13 @@ SWAP_WAIT = 30.0
 """Seconds a build or a load waits for a write in progress (a write through the server takes seconds at most)."""
 WRITE_WAIT = 5.0
 """Seconds an in-place write waits for another writer before it is refused (a load holds the lock for minutes)."""
+RETRY_AFTER = 10
+"""Seconds a refused write is told to wait before it tries again (HTTP ``Retry-After``)."""
 _POLL = 0.05
+
+
+class StoreBusy(StoreError):
+    """Another writer holds the store's write lock: try again later."""
 
 
 def lock_path(location: str | os.PathLike[str] | None) -> Path | None:
@@ -40,7 +46,7 @@ def lock_path(location: str | os.PathLike[str] | None) -> Path | None:
 def holding(location: str | os.PathLike[str] | None, what: str, wait: float) -> Iterator[None]:
     """Hold the store's write lock for the block; ``what`` is shown to writers that find it held.
 
-    Waits up to ``wait`` seconds, then raises :class:`StoreError` naming the holder. Nothing to
+    Waits up to ``wait`` seconds, then raises :class:`StoreBusy` naming the holder. Nothing to
     hold for a store in memory (one process) or on a SPARQL server (the server orders writes).
     """
     path = lock_path(location)
@@ -58,7 +64,7 @@ def holding(location: str | os.PathLike[str] | None, what: str, wait: float) -> 
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     holder = os.pread(fd, 500, 0).decode("utf-8", "replace").strip() or "another process"
-                    raise StoreError(f"{resolve_location(location)}: {holder} is writing the store; "
+                    raise StoreBusy(f"{resolve_location(location)}: {holder} is writing the store; "
                                      f"retry when it is done (waited {wait:g} s)") from None
                 time.sleep(_POLL)
         os.ftruncate(fd, 0)

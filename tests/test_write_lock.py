@@ -111,7 +111,7 @@ def test_an_update_through_the_server_is_refused_while_a_load_holds_the_store(st
             assert health.status_code == 200 and health.json()["status"] == "ok"
             sender.join(60)
             (refused,) = answers
-            assert refused.status_code == 503, refused.text
+            assert refused.status_code == 503 and refused.headers["retry-after"] == "10", refused.text
             assert "aikg load (pid" in refused.text and "retry when it is done" in refused.text
         finally:
             release(holder)
