@@ -363,8 +363,7 @@ def run_aikg_store(nquads: str, triples: int, folder: str, fact_file: str, budge
         rows.append(row("aikg-store", op, **mine, raw_engine_ms=raw["median_ms"],
                         note=f"the raw engine, run in turn on the same handle: {raw['median_ms']:,.2f} ms"))
     del reader, engine
-    rows.append(compact_after_load(location, Path(folder) / "as-loaded", queries,
-                                   COMPACT_OPS if triples <= LOAD_RUNS_UP_TO else COMPACT_OPS[:1]))
+    rows.append(compact_after_load(location, queries, COMPACT_OPS if triples <= LOAD_RUNS_UP_TO else COMPACT_OPS[:1]))
     store = open_store(location)
     rows.append(row("aikg-store", "funding leaders", **timed(lambda: funding_totals.leaders(store)),
                     note="graph.funding_totals.leaders: the sub-select form and the names of the 20"))
@@ -407,39 +406,31 @@ COMPACT_OPS = ("2-hop investors of suppliers", "funding aggregate", "entity card
 """The queries run on the store as loaded and compacted (the 2-hop alone above ``LOAD_RUNS_UP_TO``)."""
 
 
-def compact_after_load(location: Path, aside: Path, queries: dict[str, str], ops: tuple[str, ...]) -> dict[str, Any]:
-    """What ``aikg load --compact`` adds: the loaded store compacted in place (timed), and ``ops`` run in turn
-    on a copy of it as loaded and on it compacted, each on a read-only handle, as a server's workers read.
+def compact_after_load(location: Path, queries: dict[str, str], ops: tuple[str, ...]) -> dict[str, Any]:
+    """What ``aikg load --compact`` adds: the loaded store compacted as ``aikg compact`` does it (timed), then
+    ``ops`` run in turn on the generation as loaded (kept beside the new one) and on the compacted one, each
+    on a read-only handle, as a server's workers read.
 
     Every later row reads the compacted store. Left as loaded, the first read-write handle of a later
     step would have RocksDB compact it in the background, under whatever that step timed.
     """
     import pyoxigraph as ox
 
-    from graph.store import Store
+    from graph.compaction import compact_live
 
-    live = Path(os.path.realpath(location))
-    shutil.copytree(live, aside)
-    try:
-        writable = Store(ox.Store(str(live)), live)
-        _, seconds = once(writable.compact)
-        writable.close()
-        del writable
-        loaded, compacted = ox.Store.read_only(str(aside)), ox.Store.read_only(str(live))
-        speedups = []
-        for op in ops:
-            before, after = paired(lambda q=queries[op]: list(loaded.query(q, use_default_graph_as_union=True)),
-                                   lambda q=queries[op]: list(compacted.query(q, use_default_graph_as_union=True)))
-            speedups.append(f"{op} {before['median_ms']:,.1f} -> {after['median_ms']:,.1f} ms "
-                            f"({before['median_ms'] / after['median_ms']:.1f}x)")
-        del loaded, compacted
-        sizes = [sum(f.stat().st_size for f in os.scandir(d)) / 2**20 for d in (aside, live)]
-    finally:
-        shutil.rmtree(aside, ignore_errors=True)
-    return row("aikg-store", "compact after load", median_ms=round(seconds * 1000, 1),
-               note=f"what `aikg load --compact` adds: the load's sorted files merged in {seconds:.1f} s; then, in turn on "
-                    f"read-only handles, as loaded -> compacted: {'; '.join(speedups)}; on disk {sizes[0]:,.0f} -> "
-                    f"{sizes[1]:,.0f} MB. The rows below, and the other systems, read the compacted store")
+    as_loaded = os.path.realpath(location)
+    report = compact_live(location)
+    loaded, compacted = ox.Store.read_only(as_loaded), ox.Store.read_only(str(location))
+    speedups = []
+    for op in ops:
+        before, after = paired(lambda q=queries[op]: list(loaded.query(q, use_default_graph_as_union=True)),
+                               lambda q=queries[op]: list(compacted.query(q, use_default_graph_as_union=True)))
+        speedups.append(f"{op} {before['median_ms']:,.1f} -> {after['median_ms']:,.1f} ms "
+                        f"({before['median_ms'] / after['median_ms']:.1f}x)")
+    return row("aikg-store", "compact after load", median_ms=round(report.seconds * 1000, 1),
+               note=f"what `aikg load --compact` adds: the load's sorted files merged in {report.seconds:.1f} s; then, in turn "
+                    f"on read-only handles, as loaded -> compacted: {'; '.join(speedups)}; on disk {report.mb_before:,.0f} -> "
+                    f"{report.mb_after:,.0f} MB. The rows below, and the other systems, read the compacted store")
 
 
 def bfs(neighbours: Callable[[str], set[str]], start: str, goal: str, max_hops: int = 6) -> int | None:
