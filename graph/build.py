@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import shacl, write_lock
+from graph import shacl
 from graph.facts import (
     Entity,
     FactError,
@@ -129,17 +129,12 @@ def build_store(
         return target, _report(target, dataset)
     if is_remote(where):
         return _build_remote(str(where), dataset, step)
-    with write_lock.holding(where, "aikg build", write_lock.SWAP_WAIT):  # a write to the live store now would be lost at the swap
-        generation = Generation(Path(where))
-        try:
-            _fill(generation.store, dataset.quads, step)
-            report = _report(generation.store, dataset)
-            report.location = str(where)
-            step("swap the new store in")
-            generation.commit()
-        except BaseException:
-            generation.abandon()
-            raise
+    with Generation(Path(where), writer="aikg build") as generation:
+        _fill(generation.store, dataset.quads, step)
+        report = _report(generation.store, dataset)
+        report.location = str(where)
+        step("swap the new store in")
+        generation.commit()
     return open_store(where), report
 
 

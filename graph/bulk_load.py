@@ -32,7 +32,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import write_lock
 from graph.build import Step, derive, derived_now, ontology_quads, start_rules, write_derived
 from graph.quads import source_iri
 from graph.store import BULK_THREADS, MEMORY, Generation, Store, is_remote, open_store, resolve_location
@@ -146,17 +145,9 @@ def load_files(
             raise LoadError(["--compact compacts a store on disk; a SPARQL server keeps its own storage (nothing was sent)"])
         return _load_remote(str(where), checked, replace, graph, step)
     live = Path(where)
-    with write_lock.holding(live, "aikg load", write_lock.SWAP_WAIT):  # a write to the live store now would be lost at the swap
-        return _load_local(live, checked, replace, graph, compact, step)
-
-
-def _load_local(live: Path, checked: list[tuple[Path, ox.RdfFormat]], replace: bool, graph: str | None, compact: bool,
-                step: Step) -> LoadReport:
-    copy = live.exists() and not replace
-    step("copy the live store" if copy else "start a new store")
-    generation = Generation(live, copy_live=copy)
-    try:
-        target = generation.store
+    step("copy the live store" if live.exists() and not replace else "start a new store")
+    with Generation(live, writer="aikg load", copy_live=not replace) as generation:
+        copy, target = generation.copied, generation.store
         report = LoadReport(location=str(live))
         # A new store's ontology is loaded in the same pass as the first file (see load_file's ``with_quads``).
         ontology = b"" if copy else ox.serialize(ontology_quads(), format=ox.RdfFormat.N_QUADS)
@@ -194,9 +185,6 @@ def _load_local(live: Path, checked: list[tuple[Path, ox.RdfFormat]], replace: b
             report.compact_seconds = time.perf_counter() - started
         step("swap the new store in")
         generation.commit()
-    except BaseException:
-        generation.abandon()
-        raise
     return report
 
 

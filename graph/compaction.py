@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph import write_lock
 from graph.build import Step
 from graph.store import MEMORY, Generation, StoreError, is_remote, resolve_location
 
@@ -39,20 +38,15 @@ def compact_live(location: str | os.PathLike[str] | None, step: Step | None = No
     live = Path(where)
     if not live.exists():
         raise StoreError(f"{live}: no store here yet; run `aikg build` first")
-    with write_lock.holding(live, "aikg compact", write_lock.SWAP_WAIT):
+    step("copy the live store")
+    with Generation(live, writer="aikg compact", copy_live=True) as generation:
         before = _megabytes(live)
-        step("copy the live store")
-        generation = Generation(live, copy_live=True)
-        try:
-            step("compact the store for reads")
-            started = time.perf_counter()
-            generation.store.compact()
-            seconds = time.perf_counter() - started
-            step("swap the compacted store in")
-            generation.commit()
-        except BaseException:
-            generation.abandon()
-            raise
+        step("compact the store for reads")
+        started = time.perf_counter()
+        generation.store.compact()
+        seconds = time.perf_counter() - started
+        step("swap the compacted store in")
+        generation.commit()
     return CompactReport(str(live), seconds, before, _megabytes(live))
 
 

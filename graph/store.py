@@ -14,6 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -256,23 +257,49 @@ def _open_read_only(path: Path) -> ox.Store:
 
 
 class Generation:
-    """A new store directory beside the live one; :meth:`commit` swaps it in atomically."""
+    """A new store directory beside the live one, made under the store's write lock; :meth:`commit` swaps it in atomically.
 
-    def __init__(self, live: Path, *, copy_live: bool = False) -> None:
-        """``copy_live``: start from a copy of the live store (a checkpoint, hard links on one file system) instead of empty."""
+    Use it as a context manager: leaving the block without a commit, or by an exception, throws the
+    new generation away; either way the lock goes. From the copy of the live store to the swap, a
+    write to the live store would be lost, so the lock (:mod:`graph.write_lock`) keeps writers out.
+    """
+
+    def __init__(self, live: Path, *, writer: str, copy_live: bool = False) -> None:
+        """``writer``: what writes (named to a writer that finds the lock held); ``copy_live``: start from a copy of
+        the live store (a checkpoint, hard links on one file system) instead of empty."""
         if str(live).startswith(("sparql+http:", "sparql+https:")):  # a server's URL taken for a path: never make it a folder
             raise StoreError(f"{live}: a store on a SPARQL server has no generations on disk; this command needs a store directory")
-        self.live = live
-        self.root = live.parent / f"{live.name}.generations"
-        self.root.mkdir(parents=True, exist_ok=True)
-        self.path = self.root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+        from graph import write_lock  # it builds on this module
+
+        self._lock = ExitStack()
+        self._lock.enter_context(write_lock.holding(live, writer, write_lock.SWAP_WAIT))
+        self._committed = False
         try:
-            if copy_live and live.exists():
-                ox.Store.read_only(str(live)).backup(str(self.path))
-            self.store = Store(ox.Store(str(self.path)), self.path)
-        except OSError:
-            shutil.rmtree(self.path, ignore_errors=True)  # a full disk must not leave a half-made directory
+            self.live = live
+            self.root = live.parent / f"{live.name}.generations"
+            self.root.mkdir(parents=True, exist_ok=True)
+            self.path = self.root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
+            self.copied = copy_live and live.exists()  # looked at under the lock: a build may have made it meanwhile
+            try:
+                if self.copied:
+                    ox.Store.read_only(str(live)).backup(str(self.path))
+                self.store = Store(ox.Store(str(self.path)), self.path)
+            except OSError:
+                shutil.rmtree(self.path, ignore_errors=True)  # a full disk must not leave a half-made directory
+                raise
+        except BaseException:
+            self._lock.close()
             raise
+
+    def __enter__(self) -> "Generation":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            if not self._committed:  # once swapped in, the new generation is the live store, whatever failed after
+                self.abandon()
+        finally:
+            self._lock.close()
 
     def commit(self) -> None:
         """Flush the new generation and point the live link at it; generations before the previous one go."""
@@ -285,6 +312,7 @@ class Generation:
             link.unlink()
         link.symlink_to(self.path.relative_to(self.live.parent))
         os.replace(link, self.live)
+        self._committed = True
         self._remove_old()
 
     def abandon(self) -> None:

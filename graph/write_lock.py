@@ -3,8 +3,8 @@
 RocksDB's own lock keeps two processes from holding one store read-write, but a build or a
 load writes a new generation beside the live store and swaps it in: a write made to the live
 store meanwhile (an update or an ingest through the server, ``aikg ingest``) would be dropped
-by the swap. So every writer takes this lock first, builds and loads for their whole run,
-in-place writes for theirs, and a writer that finds it held waits a little, then gives up
+by the swap. So every writer takes this lock first: every new generation for its whole life
+(:class:`graph.store.Generation`: builds, loads, compactions), in-place writes for theirs, and a writer that finds it held waits a little, then gives up
 naming who holds it. The lock is ``flock(2)`` on ``.STORE.write-lock`` beside the store's link
 (so it outlives generations); the kernel releases it when its process ends, however it ends.
 """
