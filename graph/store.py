@@ -14,7 +14,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -59,12 +59,28 @@ def resolve_location(location: str | os.PathLike[str] | None) -> str | Path:
 
 
 class Store:
-    """A quad store that answers SPARQL 1.1; the default graph of a query is the union of all graphs."""
+    """A quad store that answers SPARQL 1.1; the default graph of a query is the union of all graphs.
 
-    def __init__(self, engine: ox.Store, location: str | Path, read_only: bool = False) -> None:
+    A live store on disk opened read-write (:func:`open_store`) takes the store's write lock
+    (:mod:`graph.write_lock`) for each write, so a write never lands while a build, a load or a
+    compaction copies the store to swap in a new generation; a write after such a swap is
+    refused (it would go to the generation swapped out): open the store again.
+    """
+
+    _generation: str | None = None
+    """For a live store on disk: the generation its link pointed to when it was opened (see :attr:`generation`)."""
+
+    def __init__(self, engine: ox.Store, location: str | Path, read_only: bool = False, *, generation: str | None = None) -> None:
+        """``generation``: the directory ``engine`` has open, when ``location`` is the live link of a store on disk."""
         self._engine = engine
         self.location = location
         self.read_only = read_only
+        self._generation = generation
+
+    @property
+    def generation(self) -> str | None:
+        """The directory the engine has open, for a live store on disk opened by :func:`open_store`; else None."""
+        return self._generation
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -157,15 +173,37 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------------
 
+    @contextmanager
+    def writing(self, what: str = "a Python program writing through graph.Store") -> Iterator[None]:
+        """Hold the store's write lock for several writes (reads in between see no other writer's change).
+
+        Each write takes the lock by itself; this keeps it across a read and the write that
+        depends on it. Raises :class:`graph.write_lock.StoreBusy` after a few seconds if another
+        process holds it, StoreError if the live store was replaced since this one was opened.
+        Nothing to hold for a store in memory, on a SPARQL server or in a generation being made.
+        """
+        if self._generation is None or self.read_only:
+            yield
+            return
+        from graph import write_lock  # it builds on this module
+
+        with write_lock.holding(self.location, what, write_lock.WRITE_WAIT):
+            if os.path.realpath(self.location) != self._generation:
+                raise StoreError(f"{self.location}: the store was replaced (by a build, a load or a compaction) since it "
+                                 f"was opened here; a write now would be lost, so it is refused: open the store again")
+            yield
+
     def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
         """Run a SPARQL 1.1 Update in one transaction. Raises SyntaxError for a bad update."""
         self._writable()
-        self._engine.update(sparql, base_iri=base_iri, prefixes=prefixes)
+        with self.writing():
+            self._engine.update(sparql, base_iri=base_iri, prefixes=prefixes)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
         self._writable()
-        self._engine.extend(quads)
+        with self.writing():
+            self._engine.extend(quads)
 
     def bulk_load(
         self, source: str | os.PathLike[str] | bytes | BinaryIO, fmt: ox.RdfFormat, graph: str | None = None,
@@ -182,21 +220,24 @@ class Store:
         """
         self._writable()
         to_graph = ox.NamedNode(graph) if graph else None
-        if isinstance(source, (str, os.PathLike)):
-            self._engine.bulk_load(path=source, format=fmt, to_graph=to_graph, lenient=engine_output)
-        else:
-            self._engine.bulk_load(source, format=fmt, to_graph=to_graph, lenient=engine_output)
+        with self.writing():
+            if isinstance(source, (str, os.PathLike)):
+                self._engine.bulk_load(path=source, format=fmt, to_graph=to_graph, lenient=engine_output)
+            else:
+                self._engine.bulk_load(source, format=fmt, to_graph=to_graph, lenient=engine_output)
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Add many quads fast, without holding them all in memory (not transactional)."""
         self._writable()
-        self._engine.bulk_extend(quads)
+        with self.writing():
+            self._engine.bulk_extend(quads)
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the contents of one named graph."""
         self._writable()
-        self._engine.remove_graph(ox.NamedNode(graph))
-        self._engine.extend(quads)
+        with self.writing():
+            self._engine.remove_graph(ox.NamedNode(graph))
+            self._engine.extend(quads)
 
     def compact(self) -> None:
         """Rewrite the store's sorted files as one set per index (RocksDB's compaction of every key range).
@@ -207,7 +248,8 @@ class Store:
         it, which takes 2.3-3.5 s and leaves 1.8x the disk (the engine's options leave the first
         levels, where the merged files go, uncompressed)."""
         self._writable()
-        self._engine.optimize()
+        with self.writing():
+            self._engine.optimize()
 
     def flush(self) -> None:
         """Make every write durable on disk."""
@@ -227,7 +269,10 @@ class Store:
 def open_store(location: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> Store:
     """Open the store at ``location`` (a path, ``:memory:``, a ``sparql+http(s)://`` server, or None for the default).
 
-    A path that another process holds read-write is opened read-only instead.
+    A path that another process holds read-write is opened read-only instead. The engine opens the
+    generation the link points to, not the link: it names its files by the path it was given, so a
+    handle opened through the link would, once a load swapped the link, read (and write, and
+    compact) the new generation's files as its own.
     """
     where = resolve_location(location)
     if where == MEMORY:
@@ -239,19 +284,20 @@ def open_store(location: str | os.PathLike[str] | None = None, *, read_only: boo
     path = Path(where)
     if not path.exists():
         raise StoreError(f"{path}: no store here yet; run `aikg build` first")
+    real = os.path.realpath(path)
     if read_only:
-        return Store(_open_read_only(path), path, read_only=True)
+        return Store(_open_read_only(real, path), path, read_only=True, generation=real)
     try:
-        return Store(ox.Store(str(path)), path)
+        return Store(ox.Store(real), path, generation=real)
     except OSError as exc:
         if "lock" not in str(exc).lower():
             raise StoreError(f"{path}: {exc}") from exc
-        return Store(_open_read_only(path), path, read_only=True)
+        return Store(_open_read_only(real, path), path, read_only=True, generation=real)
 
 
-def _open_read_only(path: Path) -> ox.Store:
+def _open_read_only(real: str, path: Path) -> ox.Store:
     try:
-        return ox.Store.read_only(str(path))
+        return ox.Store.read_only(real)
     except OSError as exc:
         raise StoreError(f"{path}: {exc}") from exc
 
@@ -280,9 +326,10 @@ class Generation:
             self.root.mkdir(parents=True, exist_ok=True)
             self.path = self.root / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns()}"
             self.copied = copy_live and live.exists()  # looked at under the lock: a build may have made it meanwhile
+            self._source = os.path.realpath(live) if self.copied else None
             try:
                 if self.copied:
-                    ox.Store.read_only(str(live)).backup(str(self.path))
+                    _checkpoint(live, self._source, self.path)
                 self.store = Store(ox.Store(str(self.path)), self.path)
             except OSError:
                 shutil.rmtree(self.path, ignore_errors=True)  # a full disk must not leave a half-made directory
@@ -326,6 +373,28 @@ class Generation:
         for old in generations[keep:]:
             if old != self.path:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def _checkpoint(live: Path, generation: str, to: Path) -> None:
+    """Copy the live store (its link, and the ``generation`` it points to) to ``to`` (hard links where it can),
+    through a read-write handle of its own.
+
+    A copy taken through a read-only handle while another process holds the store read-write can
+    name sorted files that process's compactions have just deleted: a generation that fails to
+    open. Holding the store read-write here makes sure no one else does.
+    """
+    try:
+        source = ox.Store(generation)
+    except OSError as exc:
+        if "lock" not in str(exc).lower():
+            raise StoreError(f"{live}: {exc}") from exc
+        raise StoreError(f"{live}: another process holds the store read-write (a program that opened it with "
+                         f"graph.open_store or open_graph, say); a copy taken now could be inconsistent, so nothing "
+                         f"was changed: close it there, then run this again") from None
+    try:
+        source.backup(str(to))
+    finally:
+        del source
 
 
 def iri_values(iris: Iterable[str]) -> str:

@@ -7,12 +7,17 @@ by the swap. So every writer takes this lock first: every new generation for its
 (:class:`graph.store.Generation`: builds, loads, compactions), in-place writes for theirs, and a writer that finds it held waits a little, then gives up
 naming who holds it. The lock is ``flock(2)`` on ``.STORE.write-lock`` beside the store's link
 (so it outlives generations); the kernel releases it when its process ends, however it ends.
+
+The lock orders processes. Within one process it is taken once and shared: a write through the
+server takes it and then writes through a :class:`graph.store.Store` that takes it again for
+each call, and a build's rules write from several threads.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +32,9 @@ WRITE_WAIT = 5.0
 RETRY_AFTER = 10
 """Seconds a refused write is told to wait before it tries again (HTTP ``Retry-After``)."""
 _POLL = 0.05
+_held: dict[Path, list[int]] = {}
+"""The lock files this process holds: their descriptor and how many blocks hold each (the last one out lets go)."""
+_holding = threading.Lock()
 
 
 class StoreBusy(StoreError):
@@ -53,26 +61,52 @@ def holding(location: str | os.PathLike[str] | None, what: str, wait: float) -> 
     if path is None:
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    _take(path, location, what, wait)
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 500, 0).decode("utf-8", "replace").strip() or "another process"
-                    raise StoreBusy(f"{resolve_location(location)}: {holder} is writing the store; "
-                                     f"retry when it is done (waited {wait:g} s)") from None
-                time.sleep(_POLL)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{what} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})".encode(), 0)
-        try:
-            yield
-        finally:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
+        yield
     finally:
-        os.close(fd)
+        _let_go(path)
+
+
+def _take(path: Path, location: str | os.PathLike[str] | None, what: str, wait: float) -> None:
+    """Take the lock file's ``flock`` (or share it, if this process holds it), waiting up to ``wait`` seconds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline, fd = time.monotonic() + wait, None
+    try:
+        while True:
+            with _holding:
+                held = _held.get(path)
+                if held is not None:
+                    held[1] += 1
+                    return
+                if fd is None:
+                    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    pass
+                else:
+                    os.ftruncate(fd, 0)
+                    os.pwrite(fd, f"{what} (pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')})".encode(), 0)
+                    _held[path], fd = [fd, 1], None
+                    return
+            if time.monotonic() >= deadline:
+                holder = os.pread(fd, 500, 0).decode("utf-8", "replace").strip() or "another process"
+                raise StoreBusy(f"{resolve_location(location)}: {holder} is writing the store; "
+                                f"retry when it is done (waited {wait:g} s)")
+            time.sleep(_POLL)
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _let_go(path: Path) -> None:
+    with _holding:
+        held = _held[path]
+        held[1] -= 1
+        if held[1]:
+            return
+        del _held[path]
+    os.ftruncate(held[0], 0)
+    fcntl.flock(held[0], fcntl.LOCK_UN)
+    os.close(held[0])

@@ -125,3 +125,82 @@ def test_a_store_in_memory_or_on_a_server_has_no_lock_file(tmp_path: Path) -> No
     assert write_lock.lock_path(":memory:") is None and write_lock.lock_path("sparql+http://127.0.0.1:9/q") is None
     assert write_lock.lock_path(tmp_path / "store") == tmp_path.resolve() / ".store.write-lock"
     assert write_lock.lock_path(os.path.relpath(tmp_path / "store")) == tmp_path.resolve() / ".store.write-lock"
+
+
+def test_a_write_from_python_waits_for_another_writer_then_is_refused_naming_it(store: Path, monkeypatch) -> None:
+    """graph.open_store hands out the live store; its writes take the lock like the server's and ``aikg ingest``'s."""
+    monkeypatch.setattr(write_lock, "WRITE_WAIT", 0.5)
+    live = open_store(store)
+    holder = hold_in_another_process(store, "aikg load")
+    try:
+        with pytest.raises(write_lock.StoreBusy, match=r"aikg load \(pid \d+, since .*retry when it is done"):
+            live.add([NOTE])
+    finally:
+        release(holder)
+    live.add([NOTE])  # the lock free again, the same handle writes
+    assert NOTE in set(live.quads("https://w3id.org/aikg/source/lock-test"))
+    live.close()
+
+
+def test_a_load_is_refused_while_a_program_holds_the_store_read_write(store: Path, tmp_path: Path) -> None:
+    """A copy of the store taken while another process holds it read-write can name files that process just compacted away."""
+    live = open_store(store)
+    facts = synthetic_file(tmp_path, 2_000, seed=4)
+    refused = subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--store", str(store)],
+                             cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (f"aikg: {store}: another process holds the store read-write (a program that opened "
+                                      f"it with graph.open_store or open_graph, say); a copy taken now could be "
+                                      f"inconsistent, so nothing was changed: close it there, then run this again")
+    live.add([NOTE])  # the program's store is still the live one
+    live.close()
+    loaded = subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--store", str(store)],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    reader = open_store(store, read_only=True)
+    assert NOTE in set(reader.quads("https://w3id.org/aikg/source/lock-test"))
+    assert set(ox.parse(path=str(facts), format=ox.RdfFormat.N_QUADS)) <= set(reader.quads())
+    reader.close()
+
+
+def test_a_write_through_a_store_opened_before_a_swap_is_refused_not_lost(store: Path, tmp_path: Path) -> None:
+    """A load that replaces the store does not copy it, so it goes ahead; the program's next write would go to the
+    generation swapped out."""
+    live = open_store(store)
+    facts = synthetic_file(tmp_path, 2_000, seed=4)
+    loaded = subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--replace", "--store", str(store)],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    with pytest.raises(StoreError, match=r"the store was replaced \(by a build, a load or a compaction\) since it was "
+                                         r"opened here; a write now would be lost, so it is refused: open the store again"):
+        live.update(f"INSERT DATA {{ GRAPH <{NOTE.graph_name.value}> {{ {NOTE.subject} {NOTE.predicate} {NOTE.object} }} }}")
+    live.close()
+    again = open_store(store)
+    again.add([NOTE])
+    again.close()
+    reader = open_store(store, read_only=True)
+    assert NOTE in set(reader.quads("https://w3id.org/aikg/source/lock-test"))
+    assert set(ox.parse(path=str(facts), format=ox.RdfFormat.N_QUADS)) <= set(reader.quads())
+    reader.close()
+
+
+def test_threads_of_one_process_share_the_lock_and_the_last_one_out_lets_go(store: Path) -> None:
+    entered, leave = threading.Event(), threading.Event()
+
+    def second() -> None:
+        with write_lock.holding(store, "a second thread", 0):  # held by this process: shared, no wait
+            entered.set()
+            leave.wait(10)
+
+    with write_lock.holding(store, "the first thread", 0):
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert entered.wait(5)
+    checker = [sys.executable, "-c", "import sys; from graph import write_lock\n"
+               "with write_lock.holding(sys.argv[1], 'checker', 0): pass", str(store)]
+    busy = subprocess.run(checker, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert busy.returncode != 0 and "a second thread" not in busy.stderr and "the first thread (pid" in busy.stderr
+    leave.set()
+    thread.join(10)
+    free = subprocess.run(checker, cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert free.returncode == 0, free.stderr
