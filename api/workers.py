@@ -38,7 +38,7 @@ import anyio.to_thread
 import pyoxigraph as ox
 
 from graph import recovery, write_lock
-from graph.store import MEMORY, Store, StoreError, open_store
+from graph.store import MEMORY, Store, StoreError, content_origin, open_store
 
 _log = logging.getLogger("aikg")
 Task = Callable[..., Any]
@@ -178,6 +178,8 @@ class WorkerPool:
         self._open_gate = asyncio.Event()
         self._write_lock = asyncio.Lock()
         self._workers: list[_Worker] = []
+        self._origins: dict[str, str] = {}
+        """For each generation the link has pointed to, the first with the same quads (see :func:`content_origin`)."""
 
     async def start(self) -> None:
         """Start the workers and wait until each can answer."""
@@ -204,12 +206,16 @@ class WorkerPool:
 
     def version(self) -> tuple[Any, ...]:
         """Changes whenever the graph the workers read may have changed: after a write through the
-        pool, or when a build or load swaps in a new generation (the path resolves elsewhere)."""
+        pool, or when a build or load swaps in a new generation (the path resolves elsewhere; not
+        after a compaction, whose generation holds the same quads)."""
         try:
             swapped_in = os.readlink(self.location)  # one system call: the store path is a link to its generation
         except OSError:
             swapped_in = self.location
-        return (swapped_in, self._generation.value)
+        origin = self._origins.get(swapped_in)
+        if origin is None:  # read once a generation
+            origin = self._origins[swapped_in] = content_origin(os.path.join(os.path.dirname(self.location), swapped_in))
+        return (origin, self._generation.value)
 
     async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
         """Run ``task(store, *args)`` in a worker; raise DeadlineExceeded after ``deadline`` seconds."""
@@ -312,6 +318,18 @@ class WorkerPool:
         raise value
 
 
+def _reopen(location: str, store: Store | None, opened_as: tuple[str, int] | None,
+            writes: int) -> tuple[Store, tuple[str, int]]:
+    """Open the live store read-only again; the caches of ``store`` go with it when no write came in
+    between and the new generation holds the same quads (a compaction swapped it in)."""
+    fresh = open_store(location, read_only=True)
+    assert fresh.generation is not None
+    if (store is not None and opened_as is not None and opened_as[1] == writes
+            and content_origin(opened_as[0]) == content_origin(fresh.generation)):
+        store_cache(fresh).update(store_cache(store))
+    return fresh, (fresh.generation, writes)
+
+
 def _serve(location: str, conn: Connection, generation: Any, projection_wait: float) -> None:
     """The worker loop: receive (mode, task, args), answer ("ok", result) or ("error", exception)."""
     from api import projection
@@ -355,7 +373,7 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
             else:
                 current = (os.path.realpath(location), generation.value)
                 if store is None or opened_as != current:
-                    store, opened_as = open_store(location, read_only=True), current
+                    store, opened_as = _reopen(location, store, opened_as, current[1])
                 result = task(store, *args)
             reply: tuple[str, Any] = ("ok", result)
         except Exception as exc:  # every failure goes back to the request that caused it

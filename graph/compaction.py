@@ -46,7 +46,7 @@ def compact_live(location: str | os.PathLike[str] | None, step: Step | None = No
         generation.store.compact()
         seconds = time.perf_counter() - started
         step("swap the compacted store in")
-        generation.commit()
+        generation.commit(same_content=True)  # a server serving the store keeps its projection and cards
     return CompactReport(str(live), seconds, before, _megabytes(live))
 
 

@@ -348,9 +348,18 @@ class Generation:
         finally:
             self._lock.close()
 
-    def commit(self) -> None:
-        """Flush the new generation and point the live link at it; generations before the previous one go."""
+    def commit(self, *, same_content: bool = False) -> None:
+        """Flush the new generation and point the live link at it; generations before the previous one go.
+
+        ``same_content``: the new generation holds the very quads of the one it copied (a
+        compaction); it says so in a file of its own (:data:`SAME_CONTENT`), so readers keep
+        what they made from the old one (a server's projection: minutes at ten million triples).
+        """
         self.store.close()
+        if same_content:
+            if self._source is None:
+                raise ValueError("only a generation copied from the live store can hold the same content")
+            (self.path / SAME_CONTENT).write_text(os.path.basename(self._source) + "\n", encoding="utf-8")
         if self.live.exists() and not self.live.is_symlink():
             # A plain directory from an earlier layout becomes a generation so it can be swapped out.
             self.live.rename(self.root / "adopted")
@@ -373,6 +382,28 @@ class Generation:
         for old in generations[keep:]:
             if old != self.path:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+SAME_CONTENT = "aikg-same-content-as"
+"""A file in a generation made by a compaction: the name of the generation it holds the same quads as.
+The engine leaves files it does not know alone, and does not copy them into a checkpoint."""
+
+
+def content_origin(generation: str | os.PathLike[str]) -> str:
+    """The earliest generation, by path, whose quads ``generation`` holds unchanged: itself unless compactions made it.
+
+    Two generations with the same origin hold the same quads. Generations removed since are named, not read.
+    """
+    path = Path(generation)
+    for _ in range(64):  # a chain of compactions; the bound only guards against a hand-made loop
+        try:
+            name = (path / SAME_CONTENT).read_text(encoding="utf-8").strip()
+        except OSError:
+            break
+        if not name or "/" in name:
+            break
+        path = path.parent / name
+    return str(path)
 
 
 def _checkpoint(live: Path, generation: str, to: Path) -> None:
