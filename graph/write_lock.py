@@ -8,9 +8,9 @@ by the swap. So every writer takes this lock first: every new generation for its
 naming who holds it. The lock is ``flock(2)`` on ``.STORE.write-lock`` beside the store's link
 (so it outlives generations); the kernel releases it when its process ends, however it ends.
 
-The lock orders processes. Within one process it is taken once and shared: a write through the
-server takes it and then writes through a :class:`graph.store.Store` that takes it again for
-each call, and a build's rules write from several threads.
+The lock orders processes. Within one process it is taken once and shared by every block that
+asks for it, from any thread: a write through the server takes it, then writes through a
+:class:`graph.store.Store` that asks for it again on each call.
 """
 
 from __future__ import annotations
