@@ -263,9 +263,11 @@ def export_graphml_command(
     out.print(f"Wrote {nodes:,} nodes and {edges:,} edges to {output}.")
 
 
-def _open(store: str | None):
+def _open(store: str | None, *, read_only: bool = True):
+    """Open the store, read-only unless the command writes: a reader holding it read-write would keep the
+    server's writes out and a load or a compaction from copying it."""
     try:
-        return open_store(store)
+        return open_store(store, read_only=read_only)
     except StoreError as exc:
         fail(str(exc), 1)
 

@@ -115,7 +115,7 @@ def ingest(
 
     try:
         with write_lock.holding(store, "aikg ingest", write_lock.WRITE_WAIT):
-            target = _open(store)
+            target = _open(store, read_only=False)
             if target.read_only:
                 fail(f"{target.location}: another process is writing the store; retry, or POST /ingest to the server that holds it", 1)
             try:

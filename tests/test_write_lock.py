@@ -204,3 +204,20 @@ def test_threads_of_one_process_share_the_lock_and_the_last_one_out_lets_go(stor
     thread.join(10)
     free = subprocess.run(checker, cwd=REPO, capture_output=True, text=True, timeout=60)
     assert free.returncode == 0, free.stderr
+
+
+def test_the_reading_commands_open_the_store_read_only(store: Path, tmp_path: Path) -> None:
+    """aikg query, card, stats and the exports only read: held read-write for an export's minutes, the store would
+    keep a load from copying it and the server's writes out."""
+    from graph.cli import _open
+
+    reader = _open(str(store))
+    try:
+        assert reader.read_only
+        facts = synthetic_file(tmp_path, 2_000, seed=7)
+        loaded = subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--store", str(store)],
+                                cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert loaded.returncode == 0, loaded.stderr
+    finally:
+        reader.close()
+    assert not _open(str(store), read_only=False).read_only
