@@ -220,4 +220,6 @@ def test_the_reading_commands_open_the_store_read_only(store: Path, tmp_path: Pa
         assert loaded.returncode == 0, loaded.stderr
     finally:
         reader.close()
-    assert not _open(str(store), read_only=False).read_only
+    writer = _open(str(store), read_only=False)
+    assert not writer.read_only
+    writer.close()
