@@ -367,7 +367,8 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
             elif mode == "reopen":
                 (change,) = args
                 if kept and change is not None:
-                    store, opened_as = open_store(location, read_only=True), (os.path.realpath(location), generation.value)
+                    store = open_store(location, read_only=True)
+                    opened_as = (store.generation, generation.value)
                     _follow(kept, change, store)
                 kept, result = {}, None
             else:
