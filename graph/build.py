@@ -156,8 +156,9 @@ def derive(store: Store) -> int:
     :func:`rederive`, a generation not live yet with :func:`derived_ntriples` and :func:`write_derived`.
     """
     derived = ox.NamedNode(DERIVED_GRAPH)
-    triples = derived_triples(store)
-    store.replace_graph(DERIVED_GRAPH, (ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples))
+    with store.writing("deriving the shortcut edges"):  # what the rules read is what their output replaces
+        triples = derived_triples(store)
+        store.replace_graph(DERIVED_GRAPH, (ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples))
     return len(triples)
 
 
@@ -215,15 +216,16 @@ def rederive_difference(store: Store) -> tuple[int, set[bytes] | None, set[bytes
     """:func:`rederive`, also returning the N-Triples lines it deleted and inserted (None, None: it rewrote the graph whole)."""
     if is_remote(store.location):
         return derive(store), None, None
-    with ThreadPoolExecutor(BULK_THREADS) as pool:  # what the graph holds is read as a thread comes free from the rules
-        rules = start_rules(store, pool)
-        held = pool.submit(derived_now, store)
-        now, before = ntriples_lines(rule.result() for rule in rules), held.result()
-    gone, new = before - now, now - before
-    if any(b"_:" in line for line in (*gone, *new)):
-        return derive(store), None, None
-    if gone or new:
-        store.update(changing_derived(gone, new))  # one update: one transaction
+    with store.writing("deriving the shortcut edges"):  # no other writer between the rules' reads and the difference
+        with ThreadPoolExecutor(BULK_THREADS) as pool:  # what the graph holds is read as a thread comes free from the rules
+            rules = start_rules(store, pool)
+            held = pool.submit(derived_now, store)
+            now, before = ntriples_lines(rule.result() for rule in rules), held.result()
+        gone, new = before - now, now - before
+        if any(b"_:" in line for line in (*gone, *new)):
+            return derive(store), None, None
+        if gone or new:
+            store.update(changing_derived(gone, new))  # one update: one transaction
     return len(now), gone, new
 
 

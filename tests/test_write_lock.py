@@ -163,6 +163,21 @@ def test_a_load_is_refused_while_a_program_holds_the_store_read_write(store: Pat
     reader.close()
 
 
+def test_deriving_again_from_python_holds_the_lock_from_the_rules_reads_to_the_write(store: Path, monkeypatch) -> None:
+    from graph.build import rederive
+
+    monkeypatch.setattr(write_lock, "WRITE_WAIT", 0.3)
+    live = open_store(store)
+    holder = hold_in_another_process(store, "aikg load")
+    try:
+        with pytest.raises(write_lock.StoreBusy, match=r"aikg load \(pid"):
+            rederive(live)
+    finally:
+        release(holder)
+    assert rederive(live) > 0
+    live.close()
+
+
 def test_a_write_through_a_store_opened_before_a_swap_is_refused_not_lost(store: Path, tmp_path: Path) -> None:
     """A load that replaces the store does not copy it, so it goes ahead; the program's next write would go to the
     generation swapped out."""
