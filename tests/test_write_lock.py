@@ -51,6 +51,30 @@ def release(holder: subprocess.Popen) -> None:
     assert holder.wait(10) == 0
 
 
+def refused_while_a_load_holds_the_lock(store: Path, write) -> None:
+    """``write()`` waits for the lock another process holds as ``aikg load``, then is refused naming it."""
+    holder = hold_in_another_process(store, "aikg load")
+    try:
+        with pytest.raises(write_lock.StoreBusy, match=r"aikg load \(pid \d+, since .*retry when it is done"):
+            write()
+    finally:
+        release(holder)
+
+
+def aikg_load(store: Path, facts: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--store", str(store), *options],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def assert_note_and_facts_kept(store: Path, facts: Path) -> None:
+    reader = open_store(store, read_only=True)
+    try:
+        assert NOTE in set(reader.quads("https://w3id.org/aikg/source/lock-test"))
+        assert set(ox.parse(path=str(facts), format=ox.RdfFormat.N_QUADS)) <= set(reader.quads())
+    finally:
+        reader.close()
+
+
 def test_a_second_writer_waits_then_is_refused_naming_the_first(store: Path) -> None:
     holder = hold_in_another_process(store, "aikg load")
     try:
@@ -89,12 +113,7 @@ def test_a_load_waits_for_a_write_in_progress_and_keeps_it(store: Path, tmp_path
         live.close()
     out, err = load.communicate(timeout=120)
     assert load.returncode == 0, err
-    loaded = open_store(store, read_only=True)
-    try:
-        assert NOTE in set(loaded.quads("https://w3id.org/aikg/source/lock-test")), "the write made before the load is kept"
-        assert set(ox.parse(path=str(facts), format=ox.RdfFormat.N_QUADS)) <= set(loaded.quads())
-    finally:
-        loaded.close()
+    assert_note_and_facts_kept(store, facts)  # the write made before the load is kept
 
 
 def test_an_update_through_the_server_is_refused_while_a_load_holds_the_store(store: Path) -> None:
@@ -131,12 +150,7 @@ def test_a_write_from_python_waits_for_another_writer_then_is_refused_naming_it(
     """graph.open_store hands out the live store; its writes take the lock like the server's and ``aikg ingest``'s."""
     monkeypatch.setattr(write_lock, "WRITE_WAIT", 0.5)
     live = open_store(store)
-    holder = hold_in_another_process(store, "aikg load")
-    try:
-        with pytest.raises(write_lock.StoreBusy, match=r"aikg load \(pid \d+, since .*retry when it is done"):
-            live.add([NOTE])
-    finally:
-        release(holder)
+    refused_while_a_load_holds_the_lock(store, lambda: live.add([NOTE]))
     live.add([NOTE])  # the lock free again, the same handle writes
     assert NOTE in set(live.quads("https://w3id.org/aikg/source/lock-test"))
     live.close()
@@ -146,21 +160,16 @@ def test_a_load_is_refused_while_a_program_holds_the_store_read_write(store: Pat
     """A copy of the store taken while another process holds it read-write can name files that process just compacted away."""
     live = open_store(store)
     facts = synthetic_file(tmp_path, 2_000, seed=4)
-    refused = subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--store", str(store)],
-                             cwd=REPO, capture_output=True, text=True, timeout=120)
+    refused = aikg_load(store, facts)
     assert refused.returncode == 1
     assert refused.stderr.strip() == (f"aikg: {store}: another process holds the store read-write (a program that opened "
                                       f"it with graph.open_store or open_graph, say); a copy taken now could be "
                                       f"inconsistent, so nothing was changed: close it there, then run this again")
     live.add([NOTE])  # the program's store is still the live one
     live.close()
-    loaded = subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--store", str(store)],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    loaded = aikg_load(store, facts)
     assert loaded.returncode == 0, loaded.stderr
-    reader = open_store(store, read_only=True)
-    assert NOTE in set(reader.quads("https://w3id.org/aikg/source/lock-test"))
-    assert set(ox.parse(path=str(facts), format=ox.RdfFormat.N_QUADS)) <= set(reader.quads())
-    reader.close()
+    assert_note_and_facts_kept(store, facts)
 
 
 def test_deriving_again_from_python_holds_the_lock_from_the_rules_reads_to_the_write(store: Path, monkeypatch) -> None:
@@ -168,12 +177,7 @@ def test_deriving_again_from_python_holds_the_lock_from_the_rules_reads_to_the_w
 
     monkeypatch.setattr(write_lock, "WRITE_WAIT", 0.3)
     live = open_store(store)
-    holder = hold_in_another_process(store, "aikg load")
-    try:
-        with pytest.raises(write_lock.StoreBusy, match=r"aikg load \(pid"):
-            rederive(live)
-    finally:
-        release(holder)
+    refused_while_a_load_holds_the_lock(store, lambda: rederive(live))
     assert rederive(live) > 0
     live.close()
 
@@ -183,8 +187,7 @@ def test_a_write_through_a_store_opened_before_a_swap_is_refused_not_lost(store:
     generation swapped out."""
     live = open_store(store)
     facts = synthetic_file(tmp_path, 2_000, seed=4)
-    loaded = subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--replace", "--store", str(store)],
-                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    loaded = aikg_load(store, facts, "--replace")
     assert loaded.returncode == 0, loaded.stderr
     with pytest.raises(StoreError, match=r"the store was replaced \(by a build, a load or a compaction\) since it was "
                                          r"opened here; a write now would be lost, so it is refused: open the store again"):
@@ -193,10 +196,7 @@ def test_a_write_through_a_store_opened_before_a_swap_is_refused_not_lost(store:
     again = open_store(store)
     again.add([NOTE])
     again.close()
-    reader = open_store(store, read_only=True)
-    assert NOTE in set(reader.quads("https://w3id.org/aikg/source/lock-test"))
-    assert set(ox.parse(path=str(facts), format=ox.RdfFormat.N_QUADS)) <= set(reader.quads())
-    reader.close()
+    assert_note_and_facts_kept(store, facts)
 
 
 def test_threads_of_one_process_share_the_lock_and_the_last_one_out_lets_go(store: Path) -> None:
@@ -229,9 +229,7 @@ def test_the_reading_commands_open_the_store_read_only(store: Path, tmp_path: Pa
     reader = _open(str(store))
     try:
         assert reader.read_only
-        facts = synthetic_file(tmp_path, 2_000, seed=7)
-        loaded = subprocess.run([sys.executable, "-m", "graph.cli", "load", str(facts), "--store", str(store)],
-                                cwd=REPO, capture_output=True, text=True, timeout=120)
+        loaded = aikg_load(store, synthetic_file(tmp_path, 2_000, seed=7))
         assert loaded.returncode == 0, loaded.stderr
     finally:
         reader.close()
