@@ -50,21 +50,27 @@ __all__ = [
 ]
 
 
-def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str | Path] | None = None) -> Store:
+def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str | Path] | None = None,
+               read_only: bool = False) -> Store:
     """Open the store at ``location`` (default: the CLI's default store); build it first if it is empty.
 
-    ``":memory:"`` builds the bundled facts (and ``data`` folders) into memory.
+    ``":memory:"`` builds the bundled facts (and ``data`` folders) into memory. ``read_only``: a
+    store on disk that this program only reads; held read-write, it keeps ``aikg load`` and
+    ``aikg compact`` from copying it, and a server's writes out, until it is closed.
     """
     from graph.build import build_store
     from graph.store import MEMORY, is_remote, open_store, resolve_location
 
     where = resolve_location(location)
     if where != MEMORY and (is_remote(where) or Path(where).exists()) and not data:
-        store = open_store(where)
+        store = open_store(where, read_only=read_only)
         if len(store):
             return store
         store.close()
     store, _ = build_store(data or (), store=str(where))
+    if read_only and where != MEMORY:
+        store.close()
+        store = open_store(where, read_only=True)
     return store
 
 

@@ -70,6 +70,20 @@ def test_open_graph_on_disk_builds_once_then_reopens(tmp_path):
         again.close()
 
 
+def test_open_graph_read_only_reads_and_refuses_writes(tmp_path):
+    where = tmp_path / "store"
+    kg = graph.open_graph(where, read_only=True)  # built first, then opened to read
+    try:
+        assert kg.read_only and graph.entity_card(kg, "colossus")["name"]["en"] == "Colossus"
+        with pytest.raises(graph.StoreError, match="opened read-only"):
+            kg.update('INSERT DATA { GRAPH <https://w3id.org/aikg/source/t> { <https://w3id.org/aikg/id/x> <https://w3id.org/aikg/ontology#note> "n" } }')
+        writer = graph.open_store(where)  # a reader holds no lock: a writer opens beside it
+        assert not writer.read_only
+        writer.close()
+    finally:
+        kg.close()
+
+
 def test_build_store_takes_a_users_folder(tmp_path):
     folder = tmp_path / "facts"
     folder.mkdir()
