@@ -44,6 +44,10 @@ def synth(
     typer.echo(f"Wrote {written:,} triples to {output} (seed {seed}).")
 
 
+COMPACT_HINT_QUADS = 100_000
+"""From how many quads loaded ``aikg load`` (without ``--compact``) says that ``aikg compact`` would quicken reads."""
+
+
 def load(
     files: Annotated[list[Path], typer.Argument(help="RDF files: .nq, .trig (named graphs kept), .ttl, .nt (into one graph per file).")],
     store: StoreOption = None,
@@ -61,7 +65,7 @@ def load(
     """
     from graph.bulk_load import LoadError, load_files
     from graph.cli import _progress, fail
-    from graph.store import StoreError
+    from graph.store import StoreError, is_remote
 
     try:
         with _progress() as progress:
@@ -79,12 +83,15 @@ def load(
         + (f"compacted in {report.compact_seconds:.1f} s; " if report.compact_seconds is not None else "")
         + f"{report.total:,} quads in {report.location}."
     )
+    if report.compact_seconds is None and report.loaded >= COMPACT_HINT_QUADS and not is_remote(report.location):
+        typer.echo("Reads look through the sorted files of each bulk load until they are merged: `aikg compact` "
+                   "(or `aikg load --compact`) makes 2-hop queries up to 2.7x quicker, for 1.8x the disk.")
 
 
 def compact(store: StoreOption = None) -> None:
     """Merge the live store's sorted files into one set per index, in a new generation swapped in atomically.
 
-    For a store loaded without `aikg load --compact`, or grown by many ingests and updates: every read looks through each set of sorted files until they are merged (a million triples as loaded: 2-hop queries 2.7x and aggregates 1.9x slower). The merged store takes more disk (1.8x at a million triples). A server serving the store takes the compacted one up after the swap; writes wait for it.
+    For a store loaded without `aikg load --compact`, or grown by many ingests and updates: every read looks through each set of sorted files until they are merged (a million triples as loaded: 2-hop queries 2.7x and aggregates 1.9x slower). The merged store takes more disk (1.8x at a million triples). A server serving the store takes the compacted one up after the swap, keeping its projection and cards (the quads are the same); writes wait for it.
     """
     from graph.cli import _progress, fail
     from graph.compaction import compact_live
