@@ -359,7 +359,10 @@ class Generation:
         if same_content:
             if self._source is None:
                 raise ValueError("only a generation copied from the live store can hold the same content")
-            (self.path / SAME_CONTENT).write_text(os.path.basename(self._source) + "\n", encoding="utf-8")
+            # The origin, not the generation copied: the chain is one step long, so it holds when
+            # the generations between are removed (two are kept).
+            origin = os.path.basename(content_origin(self._source))
+            (self.path / SAME_CONTENT).write_text(origin + "\n", encoding="utf-8")
         if self.live.exists() and not self.live.is_symlink():
             # A plain directory from an earlier layout becomes a generation so it can be swapped out.
             self.live.rename(self.root / "adopted")
@@ -385,14 +388,16 @@ class Generation:
 
 
 SAME_CONTENT = "aikg-same-content-as"
-"""A file in a generation made by a compaction: the name of the generation it holds the same quads as.
+"""A file in a generation made by a compaction: the name of the first generation that held the same quads
+(the one the first of a run of compactions started from).
 The engine leaves files it does not know alone, and does not copy them into a checkpoint."""
 
 
 def content_origin(generation: str | os.PathLike[str]) -> str:
     """The earliest generation, by path, whose quads ``generation`` holds unchanged: itself unless compactions made it.
 
-    Two generations with the same origin hold the same quads. Generations removed since are named, not read.
+    Two generations with the same origin hold the same quads but for writes made in place, which
+    are counted apart (:mod:`graph.write_count`). Generations removed since are named, not read.
     """
     path = Path(generation)
     for _ in range(64):  # a chain of compactions; the bound only guards against a hand-made loop
