@@ -6,7 +6,10 @@ past its deadline kills its worker and a fresh one takes its place; the other wo
 answering. Writes (SPARQL Update) are exclusive: the pool waits for running reads, every
 worker closes the store, one worker opens it read-write, applies the update and closes it,
 and readers reopen on their next task. A worker also reopens when a build swaps in a new
-generation of the store (the store path then resolves to a new directory).
+generation of the store (the store path then resolves to a new directory), and when another
+process wrote the store in place (``aikg ingest``, a Python program): every in-place write
+counts itself beside the store (:mod:`graph.write_count`), and a worker reads the count before
+each task. What such a write changed is not known here, so the caches are made afresh after it.
 
 After an ingest (a write that only adds quads) each worker extends its networkx projection with
 the quads written instead of dropping it; after an update of ``INSERT DATA`` and ``DELETE DATA``
@@ -37,7 +40,7 @@ from typing import Any
 import anyio.to_thread
 import pyoxigraph as ox
 
-from graph import recovery, write_lock
+from graph import recovery, write_count, write_lock
 from graph.store import MEMORY, Store, StoreError, content_origin, open_store
 
 _log = logging.getLogger("aikg")
@@ -179,6 +182,7 @@ class WorkerPool:
         self._write_lock = asyncio.Lock()
         self._workers: list[_Worker] = []
         self._origins: dict[str, str] = {}
+        self._counted = write_count.count_path(self.location)
         """For each generation the link has pointed to, the first with the same quads (see :func:`content_origin`)."""
 
     async def start(self) -> None:
@@ -206,8 +210,8 @@ class WorkerPool:
 
     def version(self) -> tuple[Any, ...]:
         """Changes whenever the graph the workers read may have changed: after a write through the
-        pool, or when a build or load swaps in a new generation (the path resolves elsewhere; not
-        after a compaction, whose generation holds the same quads)."""
+        pool or by another process, or when a build or load swaps in a new generation (the path
+        resolves elsewhere; not after a compaction, whose generation holds the same quads)."""
         try:
             swapped_in = os.readlink(self.location)  # one system call: the store path is a link to its generation
         except OSError:
@@ -215,7 +219,7 @@ class WorkerPool:
         origin = self._origins.get(swapped_in)
         if origin is None:  # read once a generation
             origin = self._origins[swapped_in] = content_origin(os.path.join(os.path.dirname(self.location), swapped_in))
-        return (origin, self._generation.value)
+        return (origin, self._generation.value, write_count.read(self._counted))
 
     async def read(self, task: Task, *args: Any, deadline: float | None = None) -> Any:
         """Run ``task(store, *args)`` in a worker; raise DeadlineExceeded after ``deadline`` seconds."""
@@ -231,12 +235,12 @@ class WorkerPool:
         async with self._write_lock:
             self._open_gate.clear()
             held = [await self._idle.get() for _ in range(self.size)]
-            change = None
+            change, counted = None, (None, None)
             try:
                 for worker in held[1:]:
                     await self._run(worker, "close", None, (), 10)
                 try:
-                    result = await self._run(held[0], "write", task, args, deadline)
+                    result, *counted = await self._run(held[0], "write", task, args, deadline)
                 except DeadlineExceeded:
                     # The writer was killed: what it had not committed is gone, but a change it had
                     # committed may still lack its derived edges. Its fresh successor brings them in step;
@@ -250,18 +254,23 @@ class WorkerPool:
             finally:
                 self._generation.value += 1
                 for worker in held:
-                    await self._reopen(worker, change)
+                    await self._reopen(worker, change, *counted)
                     self._release(worker)
                 self._open_gate.set()
 
     # -- internals ---------------------------------------------------------------------------
 
-    async def _reopen(self, worker: _Worker, change: Written | None) -> None:
-        """After a write: the worker reopens the store, keeping its projection if the write's ``change`` is known."""
+    async def _reopen(self, worker: _Worker, change: Written | None, before: int | None, after: int | None) -> None:
+        """After a write: the worker reopens the store, keeping its projection if the write's ``change`` is known.
+
+        ``before`` and ``after``: the store's count of writes just before the write and just after
+        it (:mod:`graph.write_count`); a worker whose caches were made before ``before`` missed
+        another process's write, and makes them afresh.
+        """
         if not worker.process.is_alive():
             return
         try:
-            await self._run(worker, "reopen", None, (change,), 300)
+            await self._run(worker, "reopen", None, (change, before, after), 300)
         except Exception:  # noqa: BLE001 - the worker then builds its caches afresh on its next read
             pass
 
@@ -318,16 +327,17 @@ class WorkerPool:
         raise value
 
 
-def _reopen(location: str, store: Store | None, opened_as: tuple[str, int] | None,
-            writes: int) -> tuple[Store, tuple[str, int]]:
+def _reopen(location: str, store: Store | None, opened_as: tuple[str, int, int] | None,
+            writes: tuple[int, int]) -> tuple[Store, tuple[str, int, int]]:
     """Open the live store read-only again; the caches of ``store`` go with it when no write came in
-    between and the new generation holds the same quads (a compaction swapped it in)."""
+    between (``writes``: the pool's count and the store's, read before opening) and the new
+    generation holds the same quads (a compaction swapped it in)."""
     fresh = open_store(location, read_only=True)
     assert fresh.generation is not None
-    if (store is not None and opened_as is not None and opened_as[1] == writes
+    if (store is not None and opened_as is not None and opened_as[1:] == writes
             and content_origin(opened_as[0]) == content_origin(fresh.generation)):
         store_cache(fresh).update(store_cache(store))
-    return fresh, (fresh.generation, writes)
+    return fresh, (fresh.generation, *writes)
 
 
 def _serve(location: str, conn: Connection, generation: Any, projection_wait: float) -> None:
@@ -336,8 +346,11 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
 
     projection.WAIT["seconds"] = projection_wait
     store: Store | None = None
-    opened_as: tuple[str, int] | None = None
+    opened_as: tuple[str, int, int] | None = None
+    """The generation ``store`` opened, and the pool's and the store's counts of writes read just before."""
     kept: dict[str, Any] = {}  # the caches from before a write, until it is known whether the write's change is known
+    kept_at: int | None = None  # the store's count of writes when the caches kept were made
+    counted = write_count.count_path(location)
     while True:
         try:
             message = conn.recv()
@@ -350,31 +363,33 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
             if mode == "ping":
                 result: Any = os.getpid()
             elif mode == "close":
-                kept = _kept_caches(store)
-                store, opened_as = None, None
-                result = None
+                kept, kept_at = _kept_caches(store), opened_as[2] if opened_as else None
+                store, opened_as, result = None, None, None
             elif mode == "write":
-                kept = _kept_caches(store) if store is not None else kept
+                if store is not None:
+                    kept, kept_at = _kept_caches(store), opened_as[2] if opened_as else None
                 store, opened_as = None, None
                 with write_lock.holding(location, "a write through aikg serve", write_lock.WRITE_WAIT):
+                    before = write_count.read(counted)
                     writable = open_store(location)
                     if writable.read_only:
                         raise StoreError(f"{location}: another process holds the store read-write; updates are refused")
                     try:
-                        result = task(writable, *args)
+                        answer = task(writable, *args)
                     finally:
                         writable.close()
+                    result = (answer, before, write_count.read(counted))
             elif mode == "reopen":
-                (change,) = args
-                if kept and change is not None:
+                change, before, after = args
+                if kept and change is not None and kept_at == before:  # else another process wrote meanwhile
                     store = open_store(location, read_only=True)
-                    opened_as = (store.generation, generation.value)
+                    opened_as = (store.generation, generation.value, after)
                     _follow(kept, change, store)
-                kept, result = {}, None
+                kept, kept_at, result = {}, None, None
             else:
-                current = (os.path.realpath(location), generation.value)
+                current = (os.path.realpath(location), generation.value, write_count.read(counted))
                 if store is None or opened_as != current:
-                    store, opened_as = _reopen(location, store, opened_as, current[1])
+                    store, opened_as = _reopen(location, store, opened_as, current[1:])
                 result = task(store, *args)
             reply: tuple[str, Any] = ("ok", result)
         except Exception as exc:  # every failure goes back to the request that caused it

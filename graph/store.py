@@ -64,7 +64,8 @@ class Store:
     A live store on disk opened read-write (:func:`open_store`) takes the store's write lock
     (:mod:`graph.write_lock`) for each write, so a write never lands while a build, a load or a
     compaction copies the store to swap in a new generation; a write after such a swap is
-    refused (it would go to the generation swapped out): open the store again.
+    refused (it would go to the generation swapped out): open the store again. Each write is
+    counted beside the store (:mod:`graph.write_count`), so a server serving it takes the write up.
     """
 
     _generation: str | None = None
@@ -198,12 +199,14 @@ class Store:
         self._writable()
         with self.writing():
             self._engine.update(sparql, base_iri=base_iri, prefixes=prefixes)
+            self._count_write()
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
         self._writable()
         with self.writing():
             self._engine.extend(quads)
+            self._count_write()
 
     def bulk_load(
         self, source: str | os.PathLike[str] | bytes | BinaryIO, fmt: ox.RdfFormat, graph: str | None = None,
@@ -225,12 +228,14 @@ class Store:
                 self._engine.bulk_load(path=source, format=fmt, to_graph=to_graph, lenient=engine_output)
             else:
                 self._engine.bulk_load(source, format=fmt, to_graph=to_graph, lenient=engine_output)
+            self._count_write()
 
     def bulk_add(self, quads: Iterable[ox.Quad]) -> None:
         """Add many quads fast, without holding them all in memory (not transactional)."""
         self._writable()
         with self.writing():
             self._engine.bulk_extend(quads)
+            self._count_write()
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
         """Replace the contents of one named graph."""
@@ -238,6 +243,7 @@ class Store:
         with self.writing():
             self._engine.remove_graph(ox.NamedNode(graph))
             self._engine.extend(quads)
+            self._count_write()
 
     def compact(self) -> None:
         """Rewrite the store's sorted files as one set per index (RocksDB's compaction of every key range).
@@ -260,6 +266,13 @@ class Store:
         """Release the store; further calls fail."""
         self.flush()
         self._engine = None  # type: ignore[assignment]
+
+    def _count_write(self) -> None:
+        """Count a write to a live store on disk, so readers in other processes open it again (:mod:`graph.write_count`)."""
+        if self._generation is not None and not self.read_only:
+            from graph.write_count import count_write  # it builds on this module
+
+            count_write(self.location)
 
     def _writable(self) -> None:
         if self.read_only:

@@ -26,22 +26,24 @@ def store(tmp_path: Path) -> Path:
 
 
 def test_a_compaction_keeps_what_readers_made_a_load_does_not(store: Path, tmp_path: Path) -> None:
-    reader, opened_as = _reopen(str(store), None, None, writes=0)
-    assert opened_as == (str(store.resolve()), 0)
+    reader, opened_as = _reopen(str(store), None, None, writes=(0, 0))
+    assert opened_as == (str(store.resolve()), 0, 0)
     projection = store_cache(reader)["projection"] = analysis.project(reader)
     assert projection.number_of_edges() > 0
 
     compact_live(store)
-    compacted, compacted_as = _reopen(str(store), reader, opened_as, writes=0)
+    compacted, compacted_as = _reopen(str(store), reader, opened_as, writes=(0, 0))
     assert compacted_as[0] == str(store.resolve()) != opened_as[0], "the new generation is open"
     assert store_cache(compacted)["projection"] is projection, "the same quads: the projection is kept"
     assert len(compacted) == len(reader)
 
-    after_write, _ = _reopen(str(store), reader, opened_as, writes=1)
+    after_write, _ = _reopen(str(store), reader, opened_as, writes=(1, 1))
     assert "projection" not in store_cache(after_write), "a write came in between: made afresh"
+    written_outside, _ = _reopen(str(store), reader, opened_as, writes=(0, 1))
+    assert "projection" not in store_cache(written_outside), "another process wrote in between: made afresh"
 
     load_files([synthetic_file(tmp_path, 2_000, seed=5)], store=store)
-    loaded, _ = _reopen(str(store), compacted, compacted_as, writes=0)
+    loaded, _ = _reopen(str(store), compacted, compacted_as, writes=(0, 0))
     assert "projection" not in store_cache(loaded), "a load's generation is a new graph"
     assert len(loaded) > len(compacted)
 
@@ -50,12 +52,20 @@ def test_the_server_s_version_stays_through_compactions_and_moves_with_a_load(st
     pool = WorkerPool(store)  # not started: its version is read from the store's link alone
     first = pool.version()
     compact_live(store)
-    compact_live(store)  # a chain: each new generation names the one it was compacted from
+    compact_live(store)  # a run: each new generation names the first of it, which outlives the ones between
     assert pool.version() == first
     marker = store.resolve() / SAME_CONTENT
-    assert marker.read_text(encoding="utf-8").strip() != store.resolve().name
+    assert marker.read_text(encoding="utf-8").strip() == Path(first[0]).name
+    writer = open_store(store)  # a program writing in place, not through the server
+    writer.update('INSERT DATA { GRAPH <https://w3id.org/aikg/source/t> { <https://w3id.org/aikg/id/xai> '
+                  '<http://www.w3.org/2000/01/rdf-schema#comment> "written in place" } }')
+    writer.close()
+    written = pool.version()
+    assert written != first, "a write in place by another process moves it"
+    compact_live(store)
+    assert pool.version() == written
     load_files([synthetic_file(tmp_path, 2_000, seed=6)], store=store)
-    assert pool.version() != first
+    assert pool.version() != written
     assert not (store.resolve() / SAME_CONTENT).exists(), "a load's generation claims no earlier content"
 
 

@@ -1,0 +1,123 @@
+"""A server takes up writes other processes make to the store it serves, in place: ``aikg ingest``
+from a terminal, and a Python program that keeps the store open read-write."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from live_server import REPO, live_server
+from test_load_ingest import SERVED_FILE
+
+from graph import write_count
+from graph.build import build_store
+from graph.store import open_store
+
+XAI_NOTE = ('INSERT DATA { GRAPH <https://w3id.org/aikg/source/outside-test> { '
+            '<https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> "{label}"@en } }')
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Path:
+    path = tmp_path / "store"
+    build_store(store=path)[0].close()
+    return path
+
+
+def aikg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graph.cli", *args], cwd=REPO, capture_output=True, text=True, timeout=300)
+
+
+def test_each_write_in_place_is_counted_and_a_failed_or_read_only_one_is_not(store: Path) -> None:
+    assert write_count.count_path(store) == store.parent / ".store.writes"
+    assert write_count.writes(store) == 0, "a build swaps in a generation: nothing to count"
+    kg = open_store(store)
+    try:
+        kg.update(XAI_NOTE.replace("{label}", "one"))
+        assert write_count.writes(store) == 1
+        with pytest.raises(SyntaxError):
+            kg.update("INSERT DATA { this is not SPARQL }")
+        assert write_count.writes(store) == 1, "a write refused by the engine changes nothing, so is not counted"
+        kg.update(XAI_NOTE.replace("{label}", "two"))
+        assert write_count.writes(store) == 2
+    finally:
+        kg.close()
+    reader = open_store(store, read_only=True)
+    try:
+        assert len(reader) > 0
+    finally:
+        reader.close()
+    assert write_count.writes(store) == 2
+    assert write_count.writes(":memory:") == 0 and write_count.count_path("sparql+http://127.0.0.1:1/q") is None
+
+
+def test_the_server_serves_what_aikg_ingest_added_from_a_terminal(store: Path, tmp_path: Path) -> None:
+    facts = tmp_path / "nova.yaml"
+    facts.write_text(SERVED_FILE, encoding="utf-8")
+    with live_server(store) as base:
+        # Every cache warm first: the answers kept in the server, and each worker's projection.
+        assert httpx.get(base + "/entities/nova-compute").status_code == 404
+        before = httpx.get(base + "/entities/valor-equity-partners").json()
+        for _ in range(4):
+            assert httpx.get(base + "/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200
+        run = aikg("ingest", str(facts), "--store", str(store))
+        assert run.returncode == 0, run.stderr
+        card = httpx.get(base + "/entities/nova-compute")
+        assert card.status_code == 200, card.text
+        assert [e["id"] for e in card.json()["events"]] == ["nova-compute-seed-2026"]
+        after = httpx.get(base + "/entities/valor-equity-partners").json()
+        assert after != before, "the investor's card kept in the server was read again"
+        for _ in range(4):  # each worker, not only the first to answer
+            path = httpx.get(base + "/paths", params={"from": "nova-compute", "to": "xai"}, timeout=60)
+            assert path.status_code == 200 and path.json()["hops"] == 2, path.text
+        sources = httpx.get(base + "/sparql", params={"query": "ASK { GRAPH <https://w3id.org/aikg/source/test-wire-2026-03-nova> { ?s ?p ?o } }"},
+                            headers={"Accept": "application/sparql-results+json"})
+        assert sources.json()["boolean"] is True
+
+
+def test_the_server_sees_the_writes_of_a_program_that_keeps_the_store_open(store: Path) -> None:
+    query = {"query": 'SELECT ?l WHERE { <https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> ?l } ORDER BY ?l'}
+    accept = {"Accept": "application/sparql-results+json"}
+
+    def labels(base: str) -> list[str]:
+        rows = httpx.get(base + "/sparql", params=query, headers=accept).json()["results"]["bindings"]
+        return [row["l"]["value"] for row in rows]
+
+    with live_server(store) as base:
+        seen = labels(base)
+        kg = open_store(store)  # read-write, held across the reads below
+        try:
+            assert not kg.read_only
+            kg.update(XAI_NOTE.replace("{label}", "written from a notebook"))
+            assert labels(base) == sorted([*seen, "written from a notebook"])
+            kg.update(XAI_NOTE.replace("{label}", "and again"))
+            assert labels(base) == sorted([*seen, "written from a notebook", "and again"])
+        finally:
+            kg.close()
+
+
+def test_a_write_through_the_server_after_one_from_outside_does_not_hide_it(store: Path, tmp_path: Path) -> None:
+    """The workers bring their projection in step with a write through the server, not remaking it; one made
+    before another process's write would then miss that write for good, so it is made afresh instead."""
+    from graph.ingest import ingest
+
+    facts = tmp_path / "nova.yaml"
+    facts.write_text(SERVED_FILE, encoding="utf-8")
+    with live_server(store, token="t") as base:
+        for _ in range(4):
+            assert httpx.get(base + "/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200
+        kg = open_store(store)
+        try:
+            ingest(kg, facts)
+        finally:
+            kg.close()
+        # No read in between: the server's write is the first thing the workers hear of.
+        update = httpx.post(base + "/sparql", content=XAI_NOTE.replace("{label}", "after the program"),
+                            headers={"Authorization": "Bearer t", "Content-Type": "application/sparql-update"}, timeout=60)
+        assert update.status_code in (200, 204), update.text
+        for _ in range(4):
+            path = httpx.get(base + "/paths", params={"from": "nova-compute", "to": "xai"}, timeout=60)
+            assert path.status_code == 200 and path.json()["hops"] == 2, path.text
