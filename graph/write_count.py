@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 from graph.write_lock import lock_path
 
 _log = logging.getLogger("aikg")
+_counting = threading.Lock()
+"""The write lock is shared by the threads of a process (:mod:`graph.write_lock`); this orders their counts."""
 
 
 def count_path(location: str | os.PathLike[str] | None) -> Path | None:
@@ -54,8 +57,9 @@ def count_write(location: str | os.PathLike[str] | None) -> None:
         return
     fresh = path.with_name(f"{path.name}.{os.getpid()}")
     try:
-        fresh.write_bytes(b"%d\n" % (writes(location) + 1))
-        os.replace(fresh, path)
+        with _counting:
+            fresh.write_bytes(b"%d\n" % (read(path) + 1))
+            os.replace(fresh, path)
     except OSError as exc:
         _log.warning("aikg: %s: the write was made, but its count could not be written (%s); "
                      "a server serving the store sees it after its next write or restart", path, exc)

@@ -121,3 +121,29 @@ def test_a_write_through_the_server_after_one_from_outside_does_not_hide_it(stor
         for _ in range(4):
             path = httpx.get(base + "/paths", params={"from": "nova-compute", "to": "xai"}, timeout=60)
             assert path.status_code == 200 and path.json()["hops"] == 2, path.text
+
+
+def test_threads_of_one_process_writing_at_once_each_count(store: Path) -> None:
+    """The write lock is shared by a process's threads, so two of them may count at the same moment."""
+    import threading
+
+    kg = open_store(store)
+    errors: list[BaseException] = []
+
+    def write(i: int) -> None:
+        try:
+            for j in range(10):
+                kg.update(XAI_NOTE.replace("{label}", f"{i}-{j}"))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=write, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        kg.close()
+    assert not errors, errors
+    assert write_count.writes(store) == 40
