@@ -18,12 +18,13 @@ if TYPE_CHECKING:
     from graph.analysis import project
     from graph.build import BuildError, build_store
     from graph.cards import UnknownEntity, entity_card
+    from graph.shared_store import SharedStore
     from graph.store import Store, StoreError, open_store
 
 _HOMES = {
     "project": "graph.analysis", "BuildError": "graph.build", "build_store": "graph.build",
     "UnknownEntity": "graph.cards", "entity_card": "graph.cards",
-    "Store": "graph.store", "StoreError": "graph.store", "open_store": "graph.store",
+    "Store": "graph.store", "StoreError": "graph.store", "open_store": "graph.store", "SharedStore": "graph.shared_store",
 }
 """Where each name of the API lives. They are imported when first used, so importing one module of
 the package (the console script's first step, a query worker) does not load them all."""
@@ -38,6 +39,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BuildError",
+    "SharedStore",
     "Store",
     "StoreError",
     "UnknownEntity",
@@ -54,24 +56,36 @@ def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str
                read_only: bool = False) -> Store:
     """Open the store at ``location`` (default: the CLI's default store); build it first if it is empty.
 
-    ``":memory:"`` builds the bundled facts (and ``data`` folders) into memory. ``read_only``: a
-    store on disk that this program only reads; held read-write, it keeps ``aikg load`` and
-    ``aikg compact`` from copying it, and a server's writes out, until it is closed.
+    ``":memory:"`` builds the bundled facts (and ``data`` folders) into memory. A store on disk
+    is shared with other writers (:class:`graph.shared_store.SharedStore`): it is held read-write
+    only while this program writes, so ``aikg load``, ``aikg ingest`` and a server's writes go on
+    meanwhile, and each read sees what they wrote. ``read_only``: no writes from here, and reads
+    see the store as it was when opened (open it again to see later writes).
     """
     from graph.build import build_store
-    from graph.store import MEMORY, is_remote, open_store, resolve_location
+    from graph.store import MEMORY, is_remote, resolve_location
 
     where = resolve_location(location)
     if where != MEMORY and (is_remote(where) or Path(where).exists()) and not data:
-        store = open_store(where, read_only=read_only)
+        store = _open_for_a_program(where, read_only)
         if len(store):
             return store
         store.close()
     store, _ = build_store(data or (), store=str(where))
-    if read_only and where != MEMORY:
+    if where != MEMORY and (read_only or not is_remote(where)):
         store.close()
-        store = open_store(where, read_only=True)
+        store = _open_for_a_program(where, read_only)
     return store
+
+
+def _open_for_a_program(where: str | Path, read_only: bool) -> Store:
+    """A store on a SPARQL server as it is; one on disk read-only, or shared with other writers."""
+    from graph.shared_store import SharedStore
+    from graph.store import is_remote, open_store
+
+    if read_only or is_remote(where):
+        return open_store(where, read_only=read_only)
+    return SharedStore(Path(where))
 
 
 def query(store: Store, sparql: str) -> list[dict[str, Any]]:

@@ -438,8 +438,8 @@ def _checkpoint(live: Path, generation: str, to: Path) -> None:
         if "lock" not in str(exc).lower():
             raise StoreError(f"{live}: {exc}") from exc
         raise StoreError(f"{live}: another process holds the store read-write (a program that opened it with "
-                         f"graph.open_store or open_graph, say); a copy taken now could be inconsistent, so nothing "
-                         f"was changed: close it there, then run this again") from None
+                         f"graph.open_store, say); a copy taken now could be inconsistent, so nothing was changed: close it "
+                         f"there (graph.open_graph holds a store read-write only while it writes), then run this again") from None
     try:
         source.backup(str(to))
     finally:

@@ -163,8 +163,9 @@ def test_a_load_is_refused_while_a_program_holds_the_store_read_write(store: Pat
     refused = aikg_load(store, facts)
     assert refused.returncode == 1
     assert refused.stderr.strip() == (f"aikg: {store}: another process holds the store read-write (a program that opened "
-                                      f"it with graph.open_store or open_graph, say); a copy taken now could be "
-                                      f"inconsistent, so nothing was changed: close it there, then run this again")
+                                      f"it with graph.open_store, say); a copy taken now could be inconsistent, so nothing was "
+                                      f"changed: close it there (graph.open_graph holds a store read-write only while it "
+                                      f"writes), then run this again")
     live.add([NOTE])  # the program's store is still the live one
     live.close()
     loaded = aikg_load(store, facts)
