@@ -182,8 +182,9 @@ class WorkerPool:
         self._write_lock = asyncio.Lock()
         self._workers: list[_Worker] = []
         self._origins: dict[str, str] = {}
-        self._counted = write_count.count_path(self.location)
         """For each generation the link has pointed to, the first with the same quads (see :func:`content_origin`)."""
+        self._counted = write_count.count_path(self.location)
+        """The file that counts the store's writes in place, by this server or another process."""
 
     async def start(self) -> None:
         """Start the workers and wait until each can answer."""
