@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph import write_count, write_lock
-from graph.store import Store, StoreError, _open_read_only
+from graph.store import Store, _open_read_only, open_read_write
 
 
 class SharedStore(Store):
@@ -109,13 +109,6 @@ class SharedStore(Store):
 
     def _open_writer(self) -> ox.Store:
         real = os.path.realpath(self.location)
-        try:
-            writer = ox.Store(real)
-        except OSError as exc:
-            if "lock" not in str(exc).lower():
-                raise StoreError(f"{self.location}: {exc}") from exc
-            raise StoreError(f"{self.location}: another process holds the store read-write (a program that opened it "
-                             f"with graph.open_store, say); nothing was written: write through it, or close it "
-                             f"there and write again") from None
+        writer = open_read_write(real, self.location, "nothing was written: write through it, or close it there and write again")
         self._generation = real
         return writer

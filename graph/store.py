@@ -308,6 +308,18 @@ def open_store(location: str | os.PathLike[str] | None = None, *, read_only: boo
         return Store(_open_read_only(real, path), path, read_only=True, generation=real)
 
 
+def open_read_write(real: str, location: str | os.PathLike[str], refused: str) -> ox.Store:
+    """The engine on the generation ``real`` of the store at ``location``, read-write; StoreError if another
+    process holds it so, saying what that means here (``refused``)."""
+    try:
+        return ox.Store(real)
+    except OSError as exc:
+        if "lock" not in str(exc).lower():
+            raise StoreError(f"{location}: {exc}") from exc
+        raise StoreError(f"{location}: another process holds the store read-write (a program that opened it with "
+                         f"graph.open_store, say); {refused}") from None
+
+
 def _open_read_only(real: str, path: Path) -> ox.Store:
     try:
         return ox.Store.read_only(real)
@@ -432,14 +444,8 @@ def _checkpoint(live: Path, generation: str, to: Path) -> None:
     name sorted files that process's compactions have just deleted: a generation that fails to
     open. Holding the store read-write here makes sure no one else does.
     """
-    try:
-        source = ox.Store(generation)
-    except OSError as exc:
-        if "lock" not in str(exc).lower():
-            raise StoreError(f"{live}: {exc}") from exc
-        raise StoreError(f"{live}: another process holds the store read-write (a program that opened it with "
-                         f"graph.open_store, say); a copy taken now could be inconsistent, so nothing was changed: close it "
-                         f"there (graph.open_graph holds a store read-write only while it writes), then run this again") from None
+    source = open_read_write(generation, live, "a copy taken now could be inconsistent, so nothing was changed: close "
+                             "it there (graph.open_graph holds a store read-write only while it writes), then run this again")
     try:
         source.backup(str(to))
     finally:
