@@ -59,8 +59,7 @@ def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str
     ``":memory:"`` builds the bundled facts (and ``data`` folders) into memory. A store on disk
     is shared with other writers (:class:`graph.shared_store.SharedStore`): it is held read-write
     only while this program writes, so ``aikg load``, ``aikg ingest`` and a server's writes go on
-    meanwhile, and each read sees what they wrote. ``read_only``: no writes from here, and reads
-    see the store as it was when opened (open it again to see later writes).
+    meanwhile, and each read sees what they wrote. ``read_only``: the same, with no writes from here.
     """
     from graph.build import build_store
     from graph.store import MEMORY, is_remote, resolve_location
@@ -79,13 +78,13 @@ def open_graph(location: str | os.PathLike[str] | None = None, *, data: list[str
 
 
 def _open_for_a_program(where: str | Path, read_only: bool) -> Store:
-    """A store on a SPARQL server as it is; one on disk read-only, or shared with other writers."""
+    """A store on a SPARQL server as it is; one on disk shared with other writers."""
     from graph.shared_store import SharedStore
     from graph.store import is_remote, open_store
 
-    if read_only or is_remote(where):
+    if is_remote(where):
         return open_store(where, read_only=read_only)
-    return SharedStore(Path(where))
+    return SharedStore(Path(where), read_only=read_only)
 
 
 def query(store: Store, sparql: str) -> list[dict[str, Any]]:

@@ -30,10 +30,11 @@ class SharedStore(Store):
     """A live store on disk opened read-write only while writing; see the module docstring.
 
     Reads see the store as it is at each read: two reads may see a write (or a load) that came
-    in between. Reads inside a :meth:`writing` block see no other writer's change.
+    in between. Reads inside a :meth:`writing` block see no other writer's change. ``read_only``:
+    the program only reads (its writes are refused); its reads follow the store all the same.
     """
 
-    def __init__(self, location: Path) -> None:
+    def __init__(self, location: Path, *, read_only: bool = False) -> None:
         self._guard = threading.Lock()
         self._writer: ox.Store | None = None
         self._writers = 0
@@ -42,7 +43,7 @@ class SharedStore(Store):
         self._seen: tuple[str, int] | None = None
         """The store's link and count of writes when the reader was opened (None: open it again)."""
         self._reader: ox.Store | None = None
-        super().__init__(None, location, generation=os.path.realpath(location))  # type: ignore[arg-type]
+        super().__init__(None, location, read_only, generation=os.path.realpath(location))  # type: ignore[arg-type]
         self._open_reader()
 
     @property  # type: ignore[override]
@@ -66,6 +67,9 @@ class SharedStore(Store):
         Raises :class:`graph.write_lock.StoreBusy` after a few seconds if another writer holds
         the lock, and StoreError if another process holds the store read-write.
         """
+        if self.read_only:  # its writes are refused before they get here: nothing to hold
+            yield
+            return
         with write_lock.holding(self.location, what, write_lock.WRITE_WAIT):
             with self._guard:
                 if self._writers == 0:

@@ -139,10 +139,17 @@ def test_threads_writing_through_one_shared_store_all_land_and_the_lock_goes_aft
     assert kg._writer is None, "and closed the read-write handle"
 
 
-def test_a_read_only_graph_is_not_shared(tmp_path: Path) -> None:
+def test_a_read_only_graph_follows_the_store_too_and_refuses_writes(tmp_path: Path) -> None:
     kg = graph.open_graph(tmp_path / "store", read_only=True)
     try:
-        assert type(kg) is graph.Store and kg.read_only
+        assert isinstance(kg, graph.SharedStore) and kg.read_only
+        with pytest.raises(StoreError, match="opened read-only"):
+            kg.update(note("refused"))
+        writer = open_store(kg.location)
+        assert not writer.read_only, "a reader holds nothing: a writer opens beside it"
+        writer.update(note("from a writer"))
+        writer.close()
+        assert notes(kg) == {"from a writer"}
     finally:
         kg.close()
     memory = graph.open_graph(":memory:")
