@@ -99,11 +99,14 @@ def query(store: Store, sparql: str) -> list[dict[str, Any]]:
 
     from ontology import PREFIXES
 
-    result = store.query(sparql, prefixes=dict(PREFIXES))
-    if not isinstance(result, ox.QuerySolutions):
-        raise TypeError("graph.query() needs a SELECT query; use store.query() for ASK, CONSTRUCT or DESCRIBE")
-    names = [v.value for v in result.variables]
-    return [{n: _python_value(row[n]) for n in names if row[n] is not None} for row in result]
+    def rows() -> list[dict[str, Any]]:
+        result = store.query(sparql, prefixes=dict(PREFIXES))
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("graph.query() needs a SELECT query; use store.query() for ASK, CONSTRUCT or DESCRIBE")
+        names = [v.value for v in result.variables]
+        return [{n: _python_value(row[n]) for n in names if row[n] is not None} for row in result]
+
+    return store.read(rows)
 
 
 def _python_value(term: Any) -> Any:

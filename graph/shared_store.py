@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 from graph import write_count, write_lock
-from graph.store import Store, _open_read_only, open_read_write
+from graph.store import READ_TRIES, Store, StoreError, _open_read_only, open_read_write, vanished_file
+
+T = TypeVar("T")
 
 
 class SharedStore(Store):
@@ -43,8 +47,9 @@ class SharedStore(Store):
         self._seen: tuple[str, int] | None = None
         """The store's link and count of writes when the reader was opened (None: open it again)."""
         self._reader: ox.Store | None = None
+        self._closed = False
         super().__init__(None, location, read_only, generation=os.path.realpath(location))  # type: ignore[arg-type]
-        self._open_reader()
+        self.read(self._open_reader)  # a compaction elsewhere may remove a file as it opens
 
     @property  # type: ignore[override]
     def _engine(self) -> ox.Store:
@@ -52,6 +57,8 @@ class SharedStore(Store):
         writer = self._writer
         if writer is not None:
             return writer
+        if self._closed:
+            raise StoreError(f"{self.location}: closed")
         if self._reader is None or self._now() != self._seen:
             self._open_reader()
         return self._reader  # type: ignore[return-value]
@@ -94,7 +101,43 @@ class SharedStore(Store):
 
     def close(self) -> None:
         """Release the store; further calls fail."""
-        self._reader, self._seen = None, None
+        self._reader, self._seen, self._closed = None, None, True
+
+    def read(self, reading: Callable[[], T]) -> T:
+        """Run ``reading()``, again on a fresh handle (up to :data:`READ_TRIES` times in all) if a file vanished under it.
+
+        Outside a write, the handle is read-only, and a process holding the store read-write
+        meanwhile (``aikg ingest`` as it closes, a program that opened it with ``open_store``) may
+        compact away a file the handle had not opened yet.
+        """
+        for attempt in range(1, READ_TRIES + 1):
+            try:
+                return reading()
+            except Exception as exc:
+                if attempt == READ_TRIES or self._writer is not None or not vanished_file(exc):
+                    raise
+                with self._guard:
+                    self._seen = None  # the next read opens the store again
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+    def select(self, sparql: str, **dataset: Any) -> list[dict[str, Any]]:
+        return self.read(lambda: super(SharedStore, self).select(sparql, **dataset))
+
+    def construct_ntriples(self, sparql: str, **dataset: Any) -> bytes:
+        return self.read(lambda: super(SharedStore, self).construct_ntriples(sparql, **dataset))
+
+    def ask(self, sparql: str, **dataset: Any) -> bool:
+        return self.read(lambda: super(SharedStore, self).ask(sparql, **dataset))
+
+    def graphs(self) -> list[str]:
+        return self.read(super().graphs)
+
+    def __len__(self) -> int:
+        return self.read(super().__len__)
+
+    def holds_default_graph(self) -> bool:
+        return self.read(super().holds_default_graph)
 
     def _now(self) -> tuple[str, int]:
         """The store's link and count of writes, the count read first (a write after it only opens the store once more)."""

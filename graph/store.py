@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 from platformdirs import user_data_dir
@@ -33,8 +33,24 @@ _INTEGER_TYPES = {XSD + t for t in (
 )}
 
 
+T = TypeVar("T")
+
+
 class StoreError(Exception):
     """The store could not be opened, read or written."""
+
+
+def vanished_file(exc: BaseException) -> bool:
+    """Whether a read failed on a sorted file that is gone: a read-only handle opens its files as it
+    needs them, and a compaction by a process holding the store read-write may have just removed
+    one. The data is whole; a handle opened now reads the files that replaced it."""
+    text = str(exc)
+    return "No such file or directory" in text and ".sst" in text
+
+
+READ_TRIES = 3
+"""How many times a read runs, on a fresh handle each time, before a vanished file is an error (a
+compaction takes a moment to finish)."""
 
 
 def is_remote(location: object) -> bool:
@@ -266,6 +282,14 @@ class Store:
         """Release the store; further calls fail."""
         self.flush()
         self._engine = None  # type: ignore[assignment]
+
+    def read(self, reading: Callable[[], T]) -> T:
+        """Run ``reading()``, a read that gathers its whole answer from this store.
+
+        A store shared with other writers (:class:`graph.shared_store.SharedStore`) runs it again on
+        a fresh handle if a writer's compaction removed a file under it (:func:`vanished_file`).
+        """
+        return reading()
 
     def _count_write(self) -> None:
         """Count a write to a live store on disk, so readers in other processes open it again (:mod:`graph.write_count`)."""

@@ -147,3 +147,37 @@ def test_threads_of_one_process_writing_at_once_each_count(store: Path) -> None:
         kg.close()
     assert not errors, errors
     assert write_count.writes(store) == 40
+
+
+WRITE_AND_COMPACT = """
+import sys
+from graph.store import open_store
+s = open_store(sys.argv[1])
+assert not s.read_only
+for i in range(int(sys.argv[2])):
+    s.update('INSERT DATA { GRAPH <https://w3id.org/aikg/source/churn> { <https://w3id.org/aikg/id/churn-%d> '
+             '<http://www.w3.org/2000/01/rdf-schema#label> "%d" } }' % (i, i))
+    if i % 100 == 99:
+        s.compact()
+s.close()
+"""
+"""A program that holds the store read-write, writes and compacts: its compactions remove files under readers."""
+
+CHURNED = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/aikg/source/churn> { ?s ?p ?o } }"
+
+
+def test_the_server_answers_every_read_while_a_program_writes_and_compacts_the_store(store: Path) -> None:
+    accept = {"Accept": "application/sparql-results+json"}
+    with live_server(store) as base, httpx.Client(base_url=base, timeout=60) as client:
+        writer = subprocess.Popen([sys.executable, "-c", WRITE_AND_COMPACT, str(store), "1500"], cwd=REPO)
+        answers, failures = 0, []
+        while writer.poll() is None:
+            for response in (client.get("/sparql", params={"query": CHURNED}, headers=accept),
+                             client.get("/entities/xai"), client.get("/funding", params={"recipient": "xai"})):
+                answers += 1
+                if response.status_code != 200:
+                    failures.append(response.text[:300])
+        assert writer.wait() == 0
+        assert not failures, f"{len(failures)} of {answers} reads failed: {failures[:3]}"
+        final = client.get("/sparql", params={"query": CHURNED}, headers=accept).json()
+        assert final["results"]["bindings"][0]["n"]["value"] == "1500"

@@ -154,3 +154,24 @@ def test_a_read_only_graph_follows_the_store_too_and_refuses_writes(tmp_path: Pa
         kg.close()
     memory = graph.open_graph(":memory:")
     assert type(memory) is graph.Store and len(memory) > 800, "a store in memory has one process: nothing to share"
+
+
+def test_reads_go_on_while_another_process_writes_and_compacts_the_store(kg: graph.SharedStore) -> None:
+    """Its read-only handle opens files as it needs them; a compaction elsewhere may remove one first."""
+    from test_outside_writes import CHURNED, WRITE_AND_COMPACT
+
+    writer = subprocess.Popen([sys.executable, "-c", WRITE_AND_COMPACT, str(kg.location), "1500"], cwd=REPO)
+    reads, failures = 0, []
+    while writer.poll() is None:
+        try:
+            len(kg)
+            graph.query(kg, CHURNED)
+            graph.entity_card(kg, "xai")
+            reads += 1
+        except Exception as exc:  # noqa: BLE001 - counted and reported below
+            failures.append(f"{type(exc).__name__}: {exc}")
+    assert writer.wait() == 0
+    assert not failures, f"{len(failures)} of {reads + len(failures)} reads failed: {failures[:3]}"
+    assert graph.query(kg, CHURNED) == [{"n": 1500}]
+    assert graph.store.vanished_file(RuntimeError(
+        "Corruption: IO error: No such file or directory: While open a file for random read: /s/000032.sst"))
