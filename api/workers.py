@@ -9,7 +9,8 @@ and readers reopen on their next task. A worker also reopens when a build swaps 
 generation of the store (the store path then resolves to a new directory), and when another
 process wrote the store in place (``aikg ingest``, a Python program): every in-place write
 counts itself beside the store (:mod:`graph.write_count`), and a worker reads the count before
-each task. What such a write changed is not known here, so the caches are made afresh after it.
+each task. The caches follow such a write when it recorded the quads it added (``aikg ingest``
+does), and are made afresh after any other.
 
 After an ingest (a write that only adds quads) each worker extends its networkx projection with
 the quads written instead of dropping it; after an update of ``INSERT DATA`` and ``DELETE DATA``
@@ -332,12 +333,19 @@ def _reopen(location: str, store: Store | None, opened_as: tuple[str, int, int] 
             writes: tuple[int, int]) -> tuple[Store, tuple[str, int, int]]:
     """Open the live store read-only again; the caches of ``store`` go with it when no write came in
     between (``writes``: the pool's count and the store's, read before opening) and the new
-    generation holds the same quads (a compaction swapped it in)."""
+    generation holds the same quads (a compaction swapped it in). When the writes in between were
+    another process's and each only added quads it recorded (``aikg ingest``; see
+    :func:`graph.write_count.added_since`), the caches follow them instead of being made afresh."""
     fresh = open_store(location, read_only=True)
     assert fresh.generation is not None
-    if (store is not None and opened_as is not None and opened_as[1:] == writes
+    if (store is not None and opened_as is not None
             and content_origin(opened_as[0]) == content_origin(fresh.generation)):
-        store_cache(fresh).update(store_cache(store))
+        if opened_as[1:] == writes:
+            store_cache(fresh).update(store_cache(store))
+        elif opened_as[1] == writes[0]:
+            added = write_count.added_since(write_count.count_path(location), opened_as[2], writes[1])
+            if added is not None:
+                _follow(_kept_caches(store), Written(None, added=added), fresh)
     return fresh, (fresh.generation, *writes)
 
 

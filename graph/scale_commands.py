@@ -112,7 +112,7 @@ def ingest(
 ) -> None:
     """Add one fact file to the built store in one transaction, with its derived edges; nothing changes if it is invalid.
 
-    A server serving the store answers with the new facts from its next request on, making its caches afresh; its POST /ingest keeps them.
+    A server serving the store answers with the new facts from its next request on (or send the file to its POST /ingest).
     """
     from graph import write_lock
     from graph.build import BuildError

@@ -222,7 +222,7 @@ class Store:
         self._writable()
         with self.writing():
             self._engine.extend(quads)
-            self._count_write()
+            self._count_write(quads)
 
     def bulk_load(
         self, source: str | os.PathLike[str] | bytes | BinaryIO, fmt: ox.RdfFormat, graph: str | None = None,
@@ -291,12 +291,20 @@ class Store:
         """
         return reading()
 
-    def _count_write(self) -> None:
-        """Count a write to a live store on disk, so readers in other processes open it again (:mod:`graph.write_count`)."""
-        if self._generation is not None and not self.read_only:
-            from graph.write_count import count_write  # it builds on this module
+    def _count_write(self, added: Iterable[ox.Quad] | None = None) -> None:
+        """Count a write to a live store on disk, so readers in other processes open it again (:mod:`graph.write_count`).
 
-            count_write(self.location)
+        ``added``: the quads the write added, when that is all it did; recorded (up to
+        :data:`graph.write_count.RECORD_QUADS`, and only as a list or tuple, which can be read twice)
+        so that readers bring their caches in step rather than make them afresh.
+        """
+        if self._generation is not None and not self.read_only:
+            from graph.write_count import RECORD_QUADS, count_write  # it builds on this module
+
+            record = None
+            if isinstance(added, (list, tuple)) and len(added) <= RECORD_QUADS:
+                record = ox.serialize(added, format=ox.RdfFormat.N_QUADS)
+            count_write(self.location, record)
 
     def _writable(self) -> None:
         if self.read_only:

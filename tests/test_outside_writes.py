@@ -181,3 +181,31 @@ def test_the_server_answers_every_read_while_a_program_writes_and_compacts_the_s
         assert not failures, f"{len(failures)} of {answers} reads failed: {failures[:3]}"
         final = client.get("/sparql", params={"query": CHURNED}, headers=accept).json()
         assert final["results"]["bindings"][0]["n"]["value"] == "1500"
+
+
+def test_a_reader_follows_what_aikg_ingest_added_and_remakes_its_caches_after_an_update(store: Path, tmp_path: Path) -> None:
+    """``aikg ingest`` records the quads it added; a worker's projection follows them as after ``POST /ingest``."""
+    from api.workers import _reopen, store_cache
+
+    from graph import analysis
+
+    reader, opened_as = _reopen(str(store), None, None, writes=(0, write_count.writes(store)))
+    projection = store_cache(reader)["projection"] = analysis.project(reader)
+    assert "nova-compute" not in projection
+    facts = tmp_path / "nova.yaml"
+    facts.write_text(SERVED_FILE, encoding="utf-8")
+    run = aikg("ingest", str(facts), "--store", str(store))
+    assert run.returncode == 0, run.stderr
+    record = write_count.changes_path(write_count.count_path(store)) / f"{write_count.writes(store)}.nq"
+    assert b"nova-compute" in record.read_bytes()
+    followed, followed_as = _reopen(str(store), reader, opened_as, writes=(0, write_count.writes(store)))
+    assert store_cache(followed)["projection"] is projection, "brought in step, not made afresh"
+    assert projection.has_edge("nova-compute", "valor-equity-partners"), "funded by, derived by the ingest"
+    assert {(a, b) for a, b, _ in projection.edges(keys=True)} == {(a, b) for a, b, _ in analysis.project(followed).edges(keys=True)}
+
+    writer = open_store(store)
+    writer.update(XAI_NOTE.replace("{label}", "an update"))  # not only added quads: no record
+    writer.close()
+    assert not (record.parent / f"{write_count.writes(store)}.nq").exists()
+    remade, _ = _reopen(str(store), followed, followed_as, writes=(0, write_count.writes(store)))
+    assert "projection" not in store_cache(remade), "what an update changed is not known: made afresh"
