@@ -77,6 +77,8 @@ class SharedStore(Store):
         if self.read_only:  # its writes are refused before they get here: nothing to hold
             yield
             return
+        if self._closed:
+            raise StoreError(f"{self.location}: closed")
         with write_lock.holding(self.location, what, write_lock.WRITE_WAIT):
             with self._guard:
                 if self._writers == 0:

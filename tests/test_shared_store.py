@@ -175,3 +175,13 @@ def test_reads_go_on_while_another_process_writes_and_compacts_the_store(kg: gra
     assert graph.query(kg, CHURNED) == [{"n": 1500}]
     assert graph.store.vanished_file(RuntimeError(
         "Corruption: IO error: No such file or directory: While open a file for random read: /s/000032.sst"))
+
+
+def test_a_closed_shared_store_refuses_reads_and_writes(tmp_path: Path) -> None:
+    kg = graph.open_graph(tmp_path / "store")
+    kg.close()
+    with pytest.raises(StoreError, match="closed"):
+        len(kg)
+    with pytest.raises(StoreError, match="closed"):
+        kg.update(note("too late"))
+    assert notes(open_store(tmp_path / "store", read_only=True)) == set()
