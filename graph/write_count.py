@@ -77,8 +77,9 @@ def count_write(location: str | os.PathLike[str] | None, added: bytes | None = N
 
 KEEP_CHANGES = 32
 """How many of the last writes keep their record of added quads (a reader further behind makes its caches afresh)."""
-RECORD_QUADS = 100_000
-"""A write that adds more quads than this leaves no record (readers make their caches afresh, as quick by then)."""
+RECORD_QUADS = 10_000
+"""A write that adds more quads than this leaves no record (readers make their caches afresh): a fact file adds
+tens to hundreds, and the records on disk stay under some 64 MB however big the writes."""
 
 
 def changes_path(count_file: Path) -> Path:

@@ -16,6 +16,7 @@ from graph import write_count
 from graph.build import build_store
 from graph.store import open_store
 
+COMMENT_IRI = "http://www.w3.org/2000/01/rdf-schema#comment"
 XAI_NOTE = ('INSERT DATA { GRAPH <https://w3id.org/aikg/source/outside-test> { '
             '<https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> "{label}"@en } }')
 
@@ -209,3 +210,26 @@ def test_a_reader_follows_what_aikg_ingest_added_and_remakes_its_caches_after_an
     assert not (record.parent / f"{write_count.writes(store)}.nq").exists()
     remade, _ = _reopen(str(store), followed, followed_as, writes=(0, write_count.writes(store)))
     assert "projection" not in store_cache(remade), "what an update changed is not known: made afresh"
+
+
+def test_only_small_additions_leave_a_record(store: Path, monkeypatch) -> None:
+    import pyoxigraph as ox
+
+    monkeypatch.setattr(write_count, "RECORD_QUADS", 2)
+    g = ox.NamedNode("https://w3id.org/aikg/source/records")
+    quads = [ox.Quad(ox.NamedNode(f"https://w3id.org/aikg/id/r{i}"), ox.NamedNode(COMMENT_IRI), ox.Literal(str(i)), g) for i in range(3)]
+    kg = open_store(store)
+    try:
+        kg.add(quads)
+        big = write_count.writes(store)
+        kg.add(quads[:1])
+        small = write_count.writes(store)
+        kg.add(q for q in quads[1:2])  # read once by the engine: nothing left to record
+        once = write_count.writes(store)
+    finally:
+        kg.close()
+    folder = write_count.changes_path(write_count.count_path(store))
+    assert not (folder / f"{big}.nq").exists() and not (folder / f"{once}.nq").exists()
+    assert (folder / f"{small}.nq").read_bytes().count(b"\n") == 1
+    assert write_count.added_since(write_count.count_path(store), big, small) is not None
+    assert write_count.added_since(write_count.count_path(store), big - 1, small) is None, "the big write left none"
