@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from api.reading import read
 from graph import funding_totals
 from graph.funding_totals import json_number
-from graph.cards import describe_events
+from graph.cards import describe_events, local, slug_of
 from graph.store import Store
 from ontology import ID, sparql_prologue
 
@@ -20,6 +20,11 @@ router = APIRouter(tags=["funding"])
 
 Instrument = Literal["Equity", "Debt", "SecuredBond", "Loan"]
 Status = Literal["Reported", "InNegotiation", "Completed"]
+
+
+ROUNDS_PAGE = 100
+"""How many rounds ``GET /funding`` describes unless asked for more: each costs a millisecond or so to
+describe at a million triples, and a store of that size holds tens of thousands."""
 
 
 def rounds(
@@ -30,8 +35,11 @@ def rounds(
     status: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> dict[str, Any]:
-    """The rounds that match every filter, largest first, with USD totals by instrument and by status."""
+    """The rounds that match every filter, largest first (``limit`` of them from ``offset``; every one
+    without a limit), with the USD totals of all that match, by instrument and by status."""
     filters = []
     if recipient:
         filters.append(f"?round aik:recipient <{ID}{recipient}> .")
@@ -46,29 +54,34 @@ def rounds(
         filters.append(f'?round aik:dateEnd ?end FILTER(?end >= "{since.isoformat()}"^^xsd:date)')
     if until:
         filters.append(f'?round aik:dateStart ?start FILTER(?start <= "{until.isoformat()}"^^xsd:date)')
+    # One row a round with what the totals need, so only the rounds of the page are described in full.
     found = store.select(
         sparql_prologue()
-        + f"""SELECT ?round (SAMPLE(?amount) AS ?usd) WHERE {{
+        + f"""SELECT ?round (SAMPLE(?amount) AS ?usd) (GROUP_CONCAT(DISTINCT STR(?inst)) AS ?instruments) (MAX(?state) AS ?status)
+        WHERE {{
             ?round a aik:FundingRound . OPTIONAL {{ ?round aik:amountUSD ?amount }} {' '.join(filters)}
+            OPTIONAL {{ ?round aik:instrument ?inst }} OPTIONAL {{ ?round aik:status ?state }}
         }} GROUP BY ?round"""
     )
-    described = describe_events(store, [row["round"] for row in found])
-    items = [_round(described[row["round"]], row.get("usd")) for row in found]
-    items.sort(key=lambda r: (-(r["amount_usd"] or 0), r["id"]))
+    found.sort(key=lambda row: (-(row.get("usd") or 0), slug_of(row["round"])))
     by_instrument: dict[str, Decimal] = defaultdict(Decimal)
     by_status: dict[str, Decimal] = defaultdict(Decimal)
-    for item in items:
-        usd = Decimal(str(item["amount_usd"] or 0))
+    for row in found:
+        usd = Decimal(str(row.get("usd") or 0))
         # A round in several instruments (secured bonds and loans) counts once, under their joint name.
-        by_instrument["+".join(item["instruments"]) or "unspecified"] += usd
-        by_status[item["status"] or "unspecified"] += usd
+        by_instrument["+".join(sorted({local(i) for i in row.get("instruments", "").split()})) or "unspecified"] += usd
+        by_status[local(row["status"]) if row.get("status") else "unspecified"] += usd
+    page = found[offset:] if limit is None else found[offset:offset + limit]
+    described = describe_events(store, [row["round"] for row in page])
     return {
         "filters": {"recipient": recipient, "investor": investor, "instrument": instrument, "status": status,
                     "since": since.isoformat() if since else None, "until": until.isoformat() if until else None},
-        "count": len(items),
-        "rounds": items,
+        "count": len(found),
+        "limit": limit,
+        "offset": offset,
+        "rounds": [_round(described[row["round"]], row.get("usd")) for row in page],
         "totals": {
-            "usd": json_number(sum((Decimal(str(i["amount_usd"] or 0)) for i in items), Decimal(0))),
+            "usd": json_number(sum(by_status.values(), Decimal(0))),
             "by_instrument": {k: json_number(v) for k, v in sorted(by_instrument.items())},
             "by_status": {k: json_number(v) for k, v in sorted(by_status.items())},
         },
@@ -79,7 +92,7 @@ def rounds(
     "/funding",
     summary="Funding rounds and their totals",
     responses={200: {"content": {"application/json": {"example": {
-        "filters": {"recipient": "xai"}, "count": 1,
+        "filters": {"recipient": "xai"}, "count": 1, "limit": 100, "offset": 0,
         "rounds": [{"id": "xai-2025-debt-12b", "recipient": {"slug": "xai", "name": "xAI"}, "amount_usd": 12000000000,
                     "amounts": [{"value": 12000000000, "currency": "USD"}], "instruments": ["Debt"],
                     "status": "InNegotiation", "lead": [], "investors": [], "arrangers": [],
@@ -96,9 +109,14 @@ async def get_funding(
     status: Status | None = Query(None, description="Reported, InNegotiation or Completed"),
     since: dt.date | None = Query(None, description="Rounds dated on or after (YYYY-MM-DD)", examples=["2025-01-01"]),
     until: dt.date | None = Query(None, description="Rounds dated on or before (YYYY-MM-DD)", examples=["2025-12-31"]),
+    limit: int = Query(ROUNDS_PAGE, ge=1, le=1000, description="How many rounds to list, largest first (the totals count all that match)"),
+    offset: int = Query(0, ge=0, description="How many of the largest to skip: the next page starts at offset + limit"),
 ) -> dict[str, Any]:
-    """Each round with its amounts as reported (USD, JPY) and in USD, lead, arranger, status and sources."""
-    return await read(request, rounds, recipient, investor, instrument, status, since, until)
+    """Each round with its amounts as reported (USD, JPY) and in USD, lead, arranger, status and sources.
+
+    ``count`` and ``totals`` are of every round that matches; ``rounds`` lists ``limit`` of them from ``offset``.
+    """
+    return await read(request, rounds, recipient, investor, instrument, status, since, until, limit, offset)
 
 
 @router.get(

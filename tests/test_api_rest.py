@@ -135,6 +135,21 @@ def test_funding_filters(api: httpx.Client) -> None:
     assert api.get("/funding", params={"since": "2025-13-01"}).json()["detail"][0]["loc"] == ["query", "since"]
 
 
+def test_funding_lists_a_page_of_rounds_with_the_totals_of_all(api: httpx.Client) -> None:
+    everything = api.get("/funding", params={"limit": 1000}).json()
+    assert everything["count"] == len(everything["rounds"]) == 3 and everything["limit"] == 1000
+    page = api.get("/funding", params={"limit": 2, "offset": 1}).json()
+    assert (page["count"], page["limit"], page["offset"]) == (everything["count"], 2, 1)
+    assert page["rounds"] == everything["rounds"][1:3], "largest first, the same order page by page"
+    assert page["totals"] == everything["totals"], "the totals count every round that matches, not the page"
+    assert api.get("/funding").json()["limit"] == 100
+    past = api.get("/funding", params={"offset": everything["count"]}).json()
+    assert past["rounds"] == [] and past["count"] == everything["count"]
+    for params, name in (({"limit": 0}, "limit"), ({"limit": 1001}, "limit"), ({"offset": -1}, "offset")):
+        bad = api.get("/funding", params=params)
+        assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", name]
+
+
 def test_funding_leaders_by_recipient_and_by_investor(api: httpx.Client) -> None:
     raised = api.get("/funding/leaders").json()
     assert raised["by"] == "recipient" and raised["limit"] == 20
