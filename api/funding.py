@@ -57,7 +57,7 @@ def rounds(
     # One row a round with what the totals need, so only the rounds of the page are described in full.
     found = store.select(
         sparql_prologue()
-        + f"""SELECT ?round (SAMPLE(?amount) AS ?usd) (GROUP_CONCAT(DISTINCT STR(?inst)) AS ?instruments) (MAX(?state) AS ?status)
+        + f"""SELECT ?round (SAMPLE(?amount) AS ?usd) (GROUP_CONCAT(DISTINCT STR(?inst); SEPARATOR=" ") AS ?instruments) (MAX(?state) AS ?status)
         WHERE {{
             ?round a aik:FundingRound . OPTIONAL {{ ?round aik:amountUSD ?amount }} {' '.join(filters)}
             OPTIONAL {{ ?round aik:instrument ?inst }} OPTIONAL {{ ?round aik:status ?state }}

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from api.reading import read
-from graph.cards import describe_events
+from graph.cards import describe_events, slug_of
 from graph.store import Store
 from ontology import ID, sparql_prologue
 
@@ -15,8 +15,15 @@ router = APIRouter(tags=["supply"])
 _SLUG = r"^[a-z0-9-]+$"
 
 
-def supply(store: Store, supplier: str | None, customer: str | None, asset: str | None) -> dict[str, Any]:
-    """Deals matching the filters, and the GPU counts observed at ``asset`` (or every asset) by date."""
+SUPPLY_PAGE = 100
+"""How many deals, and how many capacity observations, ``GET /supply`` describes unless asked for more: a
+million-triple store holds some 11,000 of each, a millisecond or so each to describe."""
+
+
+def supply(store: Store, supplier: str | None, customer: str | None, asset: str | None,
+           limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+    """Deals matching the filters, and the GPU counts observed at ``asset`` (or every asset) by date:
+    ``limit`` of each from ``offset`` (every one without a limit), with how many match."""
     filters = []
     if supplier:
         filters.append(f"?deal aik:supplier <{ID}{supplier}> .")
@@ -24,20 +31,26 @@ def supply(store: Store, supplier: str | None, customer: str | None, asset: str 
         filters.append(f"?deal aik:customer <{ID}{customer}> .")
     if asset:
         filters.append(f"?deal aik:forAsset <{ID}{asset}> .")
-    deals = list(describe_events(store, [r["deal"] for r in store.select(
-        sparql_prologue() + f"SELECT DISTINCT ?deal WHERE {{ ?deal a aik:SupplyDeal . {' '.join(filters)} }}"
-    )]).values())
-    observed = f"?obs aik:asset <{ID}{asset}> ." if asset else ""
-    capacity = list(describe_events(store, [r["obs"] for r in store.select(
-        sparql_prologue() + f"SELECT DISTINCT ?obs WHERE {{ ?obs a aik:CapacityObservation . {observed} }}"
-    )]).values())
-    deals.sort(key=lambda e: (e.get("date_start") or "", e["id"]))
-    capacity.sort(key=lambda e: (e["participants"].get("asset", [{}])[0].get("slug", ""), e.get("date_start") or "",
-                                 e.get("gpu_count") or 0))
+    # One row a node with what the order needs, so only the page is described in full.
+    deals = store.select(sparql_prologue() + f"""SELECT ?deal (MAX(STR(?start)) AS ?date) WHERE {{
+        ?deal a aik:SupplyDeal . {' '.join(filters)} OPTIONAL {{ ?deal aik:dateStart ?start }} }} GROUP BY ?deal""")
+    observed = f"VALUES ?at {{ <{ID}{asset}> }}" if asset else ""
+    capacity = store.select(sparql_prologue() + f"""SELECT ?obs (MIN(?at) AS ?asset) (MAX(STR(?start)) AS ?date)
+        (MAX(?gpus) AS ?count) WHERE {{ {observed} ?obs a aik:CapacityObservation ; aik:asset ?at .
+        OPTIONAL {{ ?obs aik:dateStart ?start }} OPTIONAL {{ ?obs aik:gpuCount ?gpus }} }} GROUP BY ?obs""")
+    deals.sort(key=lambda row: (row.get("date") or "", slug_of(row["deal"])))
+    capacity.sort(key=lambda row: (slug_of(row["asset"]), row.get("date") or "", row.get("count") or 0, slug_of(row["obs"])))
+    end = None if limit is None else offset + limit
+    deal_page = describe_events(store, [row["deal"] for row in deals[offset:end]])
+    capacity_page = describe_events(store, [row["obs"] for row in capacity[offset:end]])
     return {
         "filters": {"supplier": supplier, "customer": customer, "asset": asset},
-        "deals": [_deal(d) for d in deals],
-        "capacity": [_observation(c) for c in capacity],
+        "deals_count": len(deals),
+        "capacity_count": len(capacity),
+        "limit": limit,
+        "offset": offset,
+        "deals": [_deal(d) for d in deal_page.values()],
+        "capacity": [_observation(c) for c in capacity_page.values()],
     }
 
 
@@ -46,6 +59,7 @@ def supply(store: Store, supplier: str | None, customer: str | None, asset: str 
     summary="Supply deals and capacity over time",
     responses={200: {"content": {"application/json": {"example": {
         "filters": {"supplier": "nvidia", "customer": None, "asset": None},
+        "deals_count": 1, "capacity_count": 1, "limit": 100, "offset": 0,
         "deals": [{"id": "nvidia-gpus-for-colossus", "suppliers": [{"slug": "nvidia", "name": "Nvidia"}],
                    "customers": [{"slug": "xai", "name": "xAI"}], "product": [], "quantity": None,
                    "for_assets": [], "status": "Reported", "date": "2025", "sources": []}],
@@ -58,9 +72,14 @@ async def get_supply(
     supplier: str | None = Query(None, description="Slug of the supplier", examples=["nvidia"], pattern=_SLUG),
     customer: str | None = Query(None, description="Slug of the customer", examples=["xai"], pattern=_SLUG),
     asset: str | None = Query(None, description="Slug of the asset supplied or observed", examples=["colossus"], pattern=_SLUG),
+    limit: int = Query(SUPPLY_PAGE, ge=1, le=1000, description="How many deals, and how many observations, to list"),
+    offset: int = Query(0, ge=0, description="How many of each to skip: the next page starts at offset + limit"),
 ) -> dict[str, Any]:
-    """Who supplies what to whom, and how many GPUs each data center held when."""
-    return await read(request, supply, supplier, customer, asset)
+    """Who supplies what to whom, and how many GPUs each data center held when.
+
+    Deals by date, observations by asset and date; ``deals_count`` and ``capacity_count`` say how many match.
+    """
+    return await read(request, supply, supplier, customer, asset, limit, offset)
 
 
 def _deal(e: dict[str, Any]) -> dict[str, Any]:

@@ -181,6 +181,19 @@ def test_supply_and_capacity(api: httpx.Client) -> None:
     assert sorted(c["gpu_count"] for c in colossus["capacity"]) == [100_000, 200_000]
 
 
+def test_supply_lists_a_page_of_deals_and_of_observations(api: httpx.Client) -> None:
+    everything = api.get("/supply", params={"limit": 1000}).json()
+    assert everything["deals_count"] == len(everything["deals"]) == 1
+    assert everything["capacity_count"] == len(everything["capacity"]) == 2
+    page = api.get("/supply", params={"limit": 1, "offset": 1}).json()
+    assert (page["deals_count"], page["capacity_count"], page["limit"], page["offset"]) == (
+        everything["deals_count"], everything["capacity_count"], 1, 1)
+    assert page["deals"] == [] and page["capacity"] == everything["capacity"][1:2]
+    dates = [(c["asset"]["slug"], c["date"] or "") for c in everything["capacity"]]
+    assert dates == sorted(dates), "observations by asset, then date"
+    assert api.get("/supply", params={"offset": -1}).status_code == 422
+
+
 def test_sources_list_and_detail(api: httpx.Client) -> None:
     listed = api.get("/sources").json()
     fastview = next(s for s in listed["items"] if s["iri"] == FASTVIEW)
