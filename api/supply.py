@@ -34,12 +34,13 @@ def supply(store: Store, supplier: str | None, customer: str | None, asset: str 
     # One row a node with what the order needs, so only the page is described in full.
     deals = store.select(sparql_prologue() + f"""SELECT ?deal (MAX(STR(?start)) AS ?date) WHERE {{
         ?deal a aik:SupplyDeal . {' '.join(filters)} OPTIONAL {{ ?deal aik:dateStart ?start }} }} GROUP BY ?deal""")
-    observed = f"VALUES ?at {{ <{ID}{asset}> }}" if asset else ""
+    # An observation of no named asset is listed too when no asset is asked for (first, as before).
+    observed = f"?obs aik:asset <{ID}{asset}> . BIND(<{ID}{asset}> AS ?at)" if asset else "OPTIONAL { ?obs aik:asset ?at }"
     capacity = store.select(sparql_prologue() + f"""SELECT ?obs (MIN(?at) AS ?asset) (MAX(STR(?start)) AS ?date)
-        (MAX(?gpus) AS ?count) WHERE {{ {observed} ?obs a aik:CapacityObservation ; aik:asset ?at .
+        (MAX(?gpus) AS ?count) WHERE {{ ?obs a aik:CapacityObservation . {observed}
         OPTIONAL {{ ?obs aik:dateStart ?start }} OPTIONAL {{ ?obs aik:gpuCount ?gpus }} }} GROUP BY ?obs""")
     deals.sort(key=lambda row: (row.get("date") or "", slug_of(row["deal"])))
-    capacity.sort(key=lambda row: (slug_of(row["asset"]), row.get("date") or "", row.get("count") or 0, slug_of(row["obs"])))
+    capacity.sort(key=lambda row: (slug_of(row.get("asset", "")), row.get("date") or "", row.get("count") or 0, slug_of(row["obs"])))
     end = None if limit is None else offset + limit
     deal_page = describe_events(store, [row["deal"] for row in deals[offset:end]])
     capacity_page = describe_events(store, [row["obs"] for row in capacity[offset:end]])
