@@ -42,7 +42,8 @@ import anyio.to_thread
 import pyoxigraph as ox
 
 from graph import recovery, write_count, write_lock
-from graph.store import MEMORY, READ_TRIES, Store, StoreError, content_origin, open_store, vanished_file
+from graph.store import (MEMORY, READ_TRIES, Store, StoreError, content_origin, open_store, read_again_if_vanished,
+                         vanished_file)
 
 _log = logging.getLogger("aikg")
 Task = Callable[..., Any]
@@ -396,25 +397,27 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
                     _follow(kept, change, store)
                 kept, kept_at, result = {}, None, None
             else:
-                vanished = False
-                for attempt in range(1, READ_TRIES + 1):
-                    try:
-                        current = (os.path.realpath(location), generation.value, write_count.read(counted))
-                        if store is None or opened_as != current or vanished:
-                            store, opened_as = _reopen(location, store, opened_as, current[1:])
-                        result = task(store, *args)
-                        break
-                    except Exception as exc:
-                        # Another process holding the store read-write compacted away a file this
-                        # handle (or the opening of one) had not read yet: the same graph reads on from
-                        # a fresh handle, with the caches made from it (unless the counts of writes moved).
-                        vanished = vanished_file(exc)
-                        if not vanished:
-                            raise
-                        if attempt == READ_TRIES:
-                            raise StoreError(f"{location}: another process is compacting the store, and it removed files "
-                                             f"under {READ_TRIES} reads in a row; retry") from exc
-                        time.sleep(0.05 * attempt)
+                stale = False  # another process compacted away a file under the handle: open a fresh one
+
+                def read() -> Any:
+                    nonlocal store, opened_as
+                    current = (os.path.realpath(location), generation.value, write_count.read(counted))
+                    if store is None or opened_as != current or stale:
+                        # The caches go with it unless the counts of writes moved.
+                        store, opened_as = _reopen(location, store, opened_as, current[1:])
+                    return task(store, *args)
+
+                def afresh() -> None:
+                    nonlocal stale
+                    stale = True
+
+                try:
+                    result = read_again_if_vanished(read, afresh)
+                except Exception as exc:
+                    if not vanished_file(exc):
+                        raise
+                    raise StoreError(f"{location}: another process is compacting the store, and it removed files "
+                                     f"under {READ_TRIES} reads in a row; retry") from exc
             reply: tuple[str, Any] = ("ok", result)
         except Exception as exc:  # every failure goes back to the request that caused it
             reply = ("error", exc)

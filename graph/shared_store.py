@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from graph import write_count, write_lock
-from graph.store import READ_TRIES, Store, StoreError, _open_read_only, open_read_write, vanished_file
+from graph.store import Store, StoreError, _open_read_only, open_read_write, read_again_if_vanished
 
 T = TypeVar("T")
 
@@ -106,22 +105,19 @@ class SharedStore(Store):
         self._reader, self._seen, self._closed = None, None, True
 
     def read(self, reading: Callable[[], T]) -> T:
-        """Run ``reading()``, again on a fresh handle (up to :data:`READ_TRIES` times in all) if a file vanished under it.
+        """Run ``reading()``, again on a fresh handle (up to :data:`graph.store.READ_TRIES` times in all) if a file vanished under it.
 
         Outside a write, the handle is read-only, and a process holding the store read-write
         meanwhile (``aikg ingest`` as it closes, a program that opened it with ``open_store``) may
         compact away a file the handle had not opened yet.
         """
-        for attempt in range(1, READ_TRIES + 1):
-            try:
-                return reading()
-            except Exception as exc:
-                if attempt == READ_TRIES or self._writer is not None or not vanished_file(exc):
-                    raise
-                with self._guard:
-                    self._seen = None  # the next read opens the store again
-                time.sleep(0.05 * attempt)
-        raise AssertionError("unreachable")
+        if self._writer is not None:  # a read-write handle: nothing is compacted away under it
+            return reading()
+        return read_again_if_vanished(reading, self._forget_reader)
+
+    def _forget_reader(self) -> None:
+        with self._guard:
+            self._seen = None  # the next read opens the store again
 
     def select(self, sparql: str, **dataset: Any) -> list[dict[str, Any]]:
         return self.read(lambda: super(SharedStore, self).select(sparql, **dataset))

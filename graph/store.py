@@ -53,6 +53,20 @@ READ_TRIES = 3
 compaction takes a moment to finish)."""
 
 
+def read_again_if_vanished(reading: Callable[[], T], afresh: Callable[[], None]) -> T:
+    """Run ``reading()``; if a file vanished under it (:func:`vanished_file`), call ``afresh()`` (so the next
+    run opens a fresh handle), wait a moment and run it again, up to :data:`READ_TRIES` times in all."""
+    for attempt in range(1, READ_TRIES + 1):
+        try:
+            return reading()
+        except Exception as exc:
+            if attempt == READ_TRIES or not vanished_file(exc):
+                raise
+            afresh()
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
+
+
 def is_remote(location: object) -> bool:
     """Whether ``location`` names a SPARQL 1.1 server (``sparql+http://...``) rather than a path."""
     return str(location).startswith(("sparql+http://", "sparql+https://"))
