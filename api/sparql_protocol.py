@@ -7,7 +7,6 @@ guard checked there against the graphs the store holds, before the engine sees t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -23,6 +22,7 @@ from api.workers import Written, store_cache
 from graph import incremental_derivation, query_guard, recovery
 from graph.build import rederive_difference
 from graph.store import Store, StoreError
+from graph.syntax_positions import unshift
 from ontology import DERIVED_GRAPH, PREFIXES
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
@@ -32,7 +32,6 @@ UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 # Our prefixes go on one line before the user's text, so parser positions shift only on line 1.
 _PROLOGUE = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + " "
-_POSITION = re.compile(r"^error at 1:(\d+)")
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ def run_query(store: Store, job: QueryJob) -> Answer:
             _PROLOGUE + job.text, default_graph=default_graphs, named_graphs=named_graphs, base_iri=job.base_iri
         )
     except SyntaxError as exc:
-        raise SyntaxError(_unshift(str(exc))) from None
+        raise SyntaxError(unshift(str(exc), len(_PROLOGUE))) from None
     sink = _Limited(job.max_bytes)
     try:
         if job.max_rows and isinstance(result, ox.QuerySolutions):
@@ -135,7 +134,7 @@ def run_update(store: Store, job: UpdateJob) -> int | Written:
         store.update(_PROLOGUE + text, base_iri=job.base_iri)
     except SyntaxError as exc:
         recovery.end_change(marker)  # nothing changed
-        raise SyntaxError(_unshift(str(exc))) from None
+        raise SyntaxError(unshift(str(exc), len(_PROLOGUE))) from None
     except RuntimeError as exc:  # the update itself fails (DROP of a graph that does not exist): all rolled back
         recovery.end_change(marker)
         raise ProtocolError(400, f"the update was not applied: {exc} (nothing changed)") from None
@@ -395,14 +394,6 @@ def _utf8(body: bytes) -> str:
 
 def _base(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
-
-
-def _unshift(message: str) -> str:
-    match = _POSITION.match(message)
-    if not match:
-        return message
-    column = max(int(match.group(1)) - len(_PROLOGUE), 1)
-    return f"error at 1:{column}" + message[match.end():]
 
 
 class _Limited:
