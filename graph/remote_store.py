@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from graph import query_guard
 from graph.store import Store, StoreError, is_remote
+from graph.syntax_positions import unshift
 
 VIRTUOSO_GRAPHS = (
     "http://www.openlinksw.com/schemas/virtrdf#",  # Virtuoso's mapping metadata
@@ -82,14 +83,18 @@ class RemoteStore(Store):
 
         Raises SyntaxError when the server rejects the text (HTTP 400), StoreError for any other failure.
         """
-        text = _one_base(_prologue(base_iri, prefixes) + sparql)
+        head = _prologue(base_iri, prefixes)
+        text = _one_base(head + sparql)
         form = _form(text)
         data = [("query", text)]
         if default_graph is not None or named_graphs is not None:
             data += [("default-graph-uri", g) for g in default_graph or [_NO_GRAPH]]
             data += [("named-graph-uri", g) for g in named_graphs or []]
         accept = _GRAPH_RESULTS if form in ("CONSTRUCT", "DESCRIBE") else _QUERY_RESULTS
-        answer = self._post(self.query_url, data, accept)
+        try:
+            answer = self._post(self.query_url, data, accept)
+        except SyntaxError as exc:
+            raise SyntaxError(unshift(str(exc), len(head))) from None
         if answer.headers.get("content-type", "").startswith(_GRAPH_RESULTS) or form in ("CONSTRUCT", "DESCRIBE"):
             return _triples(answer.content)
         return ox.parse_query_results(_readable_blank_nodes(answer.content), ox.QueryResultsFormat.XML)
@@ -136,7 +141,12 @@ class RemoteStore(Store):
     def update(self, sparql: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None) -> None:
         """Send a SPARQL 1.1 Update; the server decides what a request that fails half-way keeps (Virtuoso: the operations before)."""
         self._writable()
-        self._post(self.update_url, [("update", _one_base(_prologue(base_iri, prefixes) + sparql))], "*/*")
+        head = _prologue(base_iri, prefixes)
+        text = _one_base(head + sparql)
+        try:
+            self._post(self.update_url, [("update", text)], "*/*")
+        except SyntaxError as exc:
+            raise SyntaxError(unshift(str(exc), len(head))) from None
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads: up to :attr:`batch` of them (an ingest) in one update operation, which the server applies
@@ -194,7 +204,7 @@ class RemoteStore(Store):
         return graph.startswith(self.ignored) if self.ignored else False
 
     def _send_graph(self, method: str, graph: str, quads: list[ox.Quad]) -> None:
-        body = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), format=ox.RdfFormat.N_TRIPLES)
+        body = ox.serialize((ox.Triple(q.subject, q.predicate, _pointed(q.object)) for q in quads), format=ox.RdfFormat.N_TRIPLES)
         self._request(method, self.graphs_url, {"graph": graph}, body or b"", "application/n-triples", "*/*", write=True)
 
     def _post(self, url: str, data: list[tuple[str, str]], accept: str) -> httpx.Response:
@@ -363,14 +373,21 @@ def _insert_operations(quads: Iterable[ox.Quad], batch: int) -> Iterator[str]:
 
 def _insert(pieces: list[tuple[str, list[ox.Quad]]]) -> str:
     body = " ".join(
-        f"GRAPH <{graph}> {{ " + " ".join(f"{q.subject} {q.predicate} {_object(q.object)} ." for q in piece) + " }"
+        f"GRAPH <{graph}> {{ " + " ".join(f"{q.subject} {q.predicate} {_pointed(q.object)} ." for q in piece) + " }"
         for graph, piece in pieces
     )
     return f"INSERT {{ {body} }} WHERE {{}}"
 
 
-def _object(term: Any) -> str:
-    # Virtuoso stores a whole-number xsd:decimal written without a point ("5000000000") as an xsd:integer.
+def _pointed(term: Any) -> Any:
+    """``term``, a whole-number ``xsd:decimal`` written with a point (``"5000000000.0"``), as servers need it.
+
+    Virtuoso stores ``"5000000000"^^xsd:decimal`` as an ``xsd:integer``. Jena TDB2 (Fuseki) keeps
+    it a decimal but shows it as ``5000000000.0`` and then does not match that, the form SPARQL
+    writes a decimal in (``?r aik:amountUSD 5000000000.0``), against it: it matches a decimal
+    constant only to one stored with as many places. Written with the point, both keep a decimal
+    that the shorthand finds. The embedded engine stores decimals by value, so it sees no difference.
+    """
     if isinstance(term, ox.Literal) and term.datatype.value == _DECIMAL and "." not in term.value:
-        return str(ox.Literal(term.value + ".0", datatype=term.datatype))
-    return str(term)
+        return ox.Literal(term.value + ".0", datatype=term.datatype)
+    return term
