@@ -18,28 +18,20 @@ from pathlib import Path
 import pytest
 from neo4j import Driver, GraphDatabase
 
+from tests.maven import maven_package
+
 HERE = Path(__file__).resolve().parent
 SERVER_CLASSPATH = HERE / "target" / "classpath.txt"
 SHELL_CLASSPATH = HERE / "cypher-shell" / "target" / "classpath.txt"
 START_TIMEOUT_S = 240
 
 
-def _maven_package(project: Path) -> None:
-    """Build offline when ~/.m2 holds everything, else online (the first run downloads)."""
-    for offline in (["-o"], []):
-        done = subprocess.run(["mvn", "-B", "-q", *offline, "package", "-DskipTests"],
-                              cwd=project, capture_output=True, text=True)
-        if done.returncode == 0:
-            return
-    raise RuntimeError(f"mvn package failed in {project}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-
-
 def _build() -> None:
     sources = [HERE / "pom.xml", *(HERE / "src").rglob("*.java")]
     if not SERVER_CLASSPATH.exists() or SERVER_CLASSPATH.stat().st_mtime < max(p.stat().st_mtime for p in sources):
-        _maven_package(HERE)
+        maven_package(HERE)
     if not SHELL_CLASSPATH.exists() or SHELL_CLASSPATH.stat().st_mtime < (HERE / "cypher-shell" / "pom.xml").stat().st_mtime:
-        _maven_package(HERE / "cypher-shell")
+        maven_package(HERE / "cypher-shell")
 
 
 class RunningNeo4j:
