@@ -1,4 +1,4 @@
-"""The REST API's own tests (tests/test_api_rest.py), run unchanged over a server whose store is Virtuoso."""
+"""The REST API's own tests (tests/test_api_rest.py), run unchanged over a server whose store is Virtuoso, then Fuseki."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import pytest
 
 from graph.build import build_store
 from tests.live_server import live_server
+from tests.sparql_servers import SERVERS, started
 from tests.test_api_rest import *  # noqa: F403  (the tests themselves, collected here a second time)
-from tests.virtuoso import running_virtuoso
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> httpx.Client:  # replaces the module's fixture of the same name
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+@pytest.fixture(scope="module", params=SERVERS)
+def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> httpx.Client:  # replaces the module's fixture
+    with started(request, tmp_path_factory) as server:
         build_store(store=server.location)[0].close()
         with live_server(server.location) as base, httpx.Client(base_url=base, timeout=30) as client:
             assert client.get("/health").json()["store"] == server.location

@@ -1,8 +1,11 @@
-"""aikg on a real Virtuoso Open Source: build, the seed facts, cards, the API, an update, the view and the exports.
+"""aikg on a real Virtuoso Open Source, then on Apache Jena Fuseki: build, the seed facts, cards, the API, an update,
+the view and the exports.
 
-The server is started by the fixture on loopback with a database of its own
-(tests/virtuoso.py); ``AIKG_STORE=sparql+http://...`` points every command and the API at it.
-The answers are compared with the same graph built into the embedded store.
+Each server is started by the fixture on loopback with a database of its own
+(tests/sparql_servers.py); ``AIKG_STORE=sparql+http://...`` points every command and the API at it.
+The answers are compared with the same graph built into the embedded store. A few tests are of
+one engine's own behaviour (what it commits when a write fails, how it stops a query at its
+limit, its credentials) and name it.
 """
 
 from __future__ import annotations
@@ -39,11 +42,13 @@ from graph.synth import write_nquads
 from graph.view.details import read_details
 from ontology import DERIVED_GRAPH, sparql_prologue
 from tests.live_server import live_server
-from tests.virtuoso import DBA_PASSWORD, Virtuoso, running_virtuoso
+from tests.sparql_servers import SERVERS, Server, running, started
+from tests.virtuoso import DBA_PASSWORD
 
 TOKEN = "remote-test-token"
-# Two full scans joined with a filter: tens of seconds on Virtuoso, which stops it itself after 15.
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(CONCAT(STR(?c), STR(?a)) != STR(?f)) }"
+# Three full scans joined with a filter: minutes on either server, which stops it itself after 15 s.
+RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i "
+           "FILTER(CONCAT(STR(?c), STR(?a)) != CONCAT(STR(?f), STR(?i))) }")
 
 
 def aikg(*args: str, store: str, **settings: str) -> subprocess.CompletedProcess[str]:
@@ -58,24 +63,32 @@ def csv_lines(folder: Path) -> dict[str, list[str]]:
 
 
 def canonical(quads: Iterable[ox.Quad]) -> set[str]:
-    dataset = ox.Dataset(quads)
+    """The quads with blank nodes named canonically and typed literals by value (Fuseki writes the decimal 5E9
+    ``5000000000.0``, the embedded store ``5000000000``), as strings."""
+    by_value = ox.Store()
+    by_value.extend(quads)
+    dataset = ox.Dataset(by_value)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
     return {str(q) for q in dataset}
 
 
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
+ONLY_VIRTUOSO = pytest.mark.parametrize("server", ["virtuoso"], indirect=True)
+ONLY_FUSEKI = pytest.mark.parametrize("server", ["fuseki"], indirect=True)
+
+
+@pytest.fixture(scope="module", params=SERVERS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with started(request, tmp_path_factory) as running_server:
+        yield running_server
 
 
 @pytest.fixture(scope="module")
-def remote(virtuoso: Virtuoso) -> Iterator[RemoteStore]:
-    """The bundled facts built into Virtuoso by ``aikg build``."""
-    run = aikg("build", store=virtuoso.location)
+def remote(server: Server) -> Iterator[RemoteStore]:
+    """The bundled facts built into the server by ``aikg build``."""
+    run = aikg("build", store=server.location)
     assert run.returncode == 0, run.stderr
     assert "8 events" in run.stdout
-    store = open_store(virtuoso.location)
+    store = open_store(server.location)
     assert isinstance(store, RemoteStore)
     yield store
     store.close()
@@ -87,9 +100,9 @@ def embedded() -> Store:
 
 
 @pytest.fixture(scope="module")
-def api(virtuoso: Virtuoso, remote: RemoteStore) -> Iterator[str]:
-    # Virtuoso's own limit (timeout=, ms) stops the runaway query soon after the API's deadline has answered 503.
-    with live_server(virtuoso.location + "&timeout=4000", token=TOKEN, deadline="3") as base:
+def api(server: Server, remote: RemoteStore) -> Iterator[str]:
+    # The server's own limit (timeout=) stops the runaway query soon after the API's deadline has answered 503.
+    with live_server(server.time_limited(server.location, 4), token=TOKEN, deadline="3") as base:
         yield base
 
 
@@ -121,7 +134,7 @@ def test_an_unreachable_server_fails_the_cli_with_exit_1_and_one_line() -> None:
     assert len(run.stderr.strip().splitlines()) == 1
 
 
-# -- the graph on Virtuoso ---------------------------------------------------------------------------
+# -- the graph on the server ---------------------------------------------------------------------------
 
 class _SlowServer(http.server.BaseHTTPRequestHandler):
     """Answers every POST after a second, with nothing in it."""
@@ -149,24 +162,25 @@ def test_writes_wait_for_the_write_timeout_and_queries_do_not() -> None:
         server.server_close()
 
 
-def test_the_default_graph_is_the_union_of_all_graphs(virtuoso: Virtuoso, remote: RemoteStore) -> None:
+def test_the_default_graph_is_the_union_of_all_graphs(server: Server, remote: RemoteStore) -> None:
     # The round lives in the source's graph and the name in aik:entities: only the union joins them.
     query = sparql_prologue() + 'ASK { ?r aik:recipient ?x . ?x rdfs:label "xAI"@en }'
     assert remote.ask(query)
-    raw = httpx.post(virtuoso.endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    raw = httpx.post(server.endpoint, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
     assert raw.json()["boolean"] is True
 
 
-def test_what_virtuoso_commits_when_a_write_fails(virtuoso: Virtuoso, remote: RemoteStore) -> None:
+@ONLY_VIRTUOSO
+def test_what_virtuoso_commits_when_a_write_fails(server: Server, remote: RemoteStore) -> None:
     """The README's account of atomicity: a graph PUT is all or nothing, so is one operation, a request of several operations is not."""
     graph = "https://w3id.org/aikg/source/atomicity"
-    crud = f"http://127.0.0.1:{virtuoso.http_port}/sparql-graph-crud"
+    crud = f"http://127.0.0.1:{server.http_port}/sparql-graph-crud"
     line = '<https://w3id.org/aikg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "{}" .\n'
     put = {"params": {"graph": graph}, "headers": {"Content-Type": "application/n-triples"}}
     assert httpx.put(crud, content=line.format("before"), **put).status_code in (200, 201, 204)
     assert httpx.put(crud, content=line.format("after") + "<broken\n", **put).status_code >= 400
     assert [q.object.value for q in remote.quads(graph)] == ["before"]
-    failed = httpx.post(virtuoso.endpoint, data={"update": f'INSERT DATA {{ GRAPH <{graph}> {{ {line.format("kept")} }} }} ; '
+    failed = httpx.post(server.endpoint, data={"update": f'INSERT DATA {{ GRAPH <{graph}> {{ {line.format("kept")} }} }} ; '
                                                            "DROP GRAPH <https://w3id.org/aikg/source/missing>"})
     assert failed.status_code >= 400
     assert sorted(q.object.value for q in remote.quads(graph)) == ["before", "kept"]
@@ -180,18 +194,39 @@ def test_what_virtuoso_commits_when_a_write_fails(virtuoso: Virtuoso, remote: Re
     assert list(remote.quads(graph)) == []
 
 
+@ONLY_FUSEKI
+def test_what_fuseki_commits_when_a_write_fails(server: Server, remote: RemoteStore) -> None:
+    """The README's account of atomicity on Fuseki (TDB2): a graph PUT is all or nothing, and so is a request of several
+    operations."""
+    graph = "https://w3id.org/aikg/source/atomicity"
+    store = server.location.split("&graphs=", 1)[1]
+    line = '<https://w3id.org/aikg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "{}" .\n'
+    put = {"params": {"graph": graph}, "headers": {"Content-Type": "application/n-triples"}}
+    crud = f"http://127.0.0.1:{server.port}{store}"
+    assert httpx.put(crud, content=line.format("before"), **put).status_code in (200, 201, 204)
+    assert httpx.put(crud, content=line.format("after") + "<broken\n", **put).status_code == 400
+    assert [q.object.value for q in remote.quads(graph)] == ["before"]
+    # The second operation fails (nothing listens on port 9): the first is undone with it.
+    failed = httpx.post(f"http://127.0.0.1:{server.port}/aikg/update", data={
+        "update": f'INSERT DATA {{ GRAPH <{graph}> {{ {line.format("undone")} }} }} ; LOAD <http://127.0.0.1:9/x.ttl>'})
+    assert failed.status_code >= 400
+    assert [q.object.value for q in remote.quads(graph)] == ["before"]
+    remote.update(f"DROP SILENT GRAPH <{graph}>")
+    assert graph not in remote.graphs()
+
+
 @pytest.mark.parametrize("fact, ask", seed.SEED_FACTS, ids=[f for f, _ in seed.SEED_FACTS])
-def test_seed_fact_on_virtuoso(remote: RemoteStore, fact: str, ask: str) -> None:
+def test_seed_fact_on_the_server(remote: RemoteStore, fact: str, ask: str) -> None:
     assert remote.ask(sparql_prologue() + ask), fact
 
 
-def test_seed_selects_on_virtuoso(remote: RemoteStore) -> None:
+def test_seed_selects_on_the_server(remote: RemoteStore) -> None:
     seed.test_three_rounds_into_xai_and_nothing_more(remote)
     seed.test_colossus_gpu_counts_over_time(remote)
     seed.test_every_entity_has_one_english_label(remote)
 
 
-def test_virtuoso_holds_exactly_the_embedded_graph(remote: RemoteStore, embedded: Store) -> None:
+def test_the_server_holds_exactly_the_embedded_graph(remote: RemoteStore, embedded: Store) -> None:
     assert remote.graphs() == embedded.graphs()  # Virtuoso's own graphs are left out
     assert len(remote) == len(embedded)
     assert canonical(remote.quads()) == canonical(embedded.quads())
@@ -203,9 +238,10 @@ def test_cards_and_view_details_match_the_embedded_store(remote: RemoteStore, em
     assert read_details(remote) == read_details(embedded)
 
 
-def test_digest_credentials_open_the_authenticated_endpoints(virtuoso: Virtuoso, remote: RemoteStore,
+@ONLY_VIRTUOSO
+def test_digest_credentials_open_the_authenticated_endpoints(server: Server, remote: RemoteStore,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    location = f"sparql+http://127.0.0.1:{virtuoso.http_port}/sparql-auth?graphs=/sparql-graph-crud-auth"
+    location = f"sparql+http://127.0.0.1:{server.http_port}/sparql-auth?graphs=/sparql-graph-crud-auth"
     asked = aikg("query", "--format", "json", "ASK { id:xai a aik:Company }", store=location,
                  AIKG_REMOTE_USER="dba", AIKG_REMOTE_PASSWORD=DBA_PASSWORD)
     assert asked.returncode == 0, asked.stderr
@@ -223,10 +259,14 @@ def test_digest_credentials_open_the_authenticated_endpoints(virtuoso: Virtuoso,
     assert notes not in remote.graphs()
 
 
-def test_an_answer_the_server_cut_at_its_time_limit_is_an_error_not_a_result(virtuoso: Virtuoso) -> None:
-    # Virtuoso answers 200 with the rows found so far when its limit (here timeout=, in ms) stops a query.
-    limited = open_store(virtuoso.update_only_location + "?timeout=500")
-    with pytest.raises(StoreError, match="incomplete result"):
+STOPPED = {"virtuoso": "incomplete result", "fuseki": "HTTP 503: Query timed out"}
+"""What each server's stop at its time limit becomes: Virtuoso answers 200 with the rows found so far (and says so in a
+header), Fuseki 503."""
+
+
+def test_an_answer_the_server_cut_at_its_time_limit_is_an_error_not_a_result(server: Server) -> None:
+    limited = open_store(server.time_limited(server.update_only_location, 0.5))
+    with pytest.raises(StoreError, match=STOPPED[server.kind]):
         limited.select(RUNAWAY)
     assert limited.ask("ASK { ?s ?p ?o }")  # the same parameter does not disturb a quick query
 
@@ -235,21 +275,22 @@ HOSTILE = 'Quote " back\\slash\nnew line <script>alert(1)</script> \u202eright-t
 
 
 @pytest.mark.parametrize("which", ["update_only_location", "location"])
-def test_hostile_text_comes_back_intact_by_either_write_path(virtuoso: Virtuoso, remote: RemoteStore, which: str) -> None:
+def test_hostile_text_comes_back_intact_by_either_write_path(server: Server, remote: RemoteStore, which: str) -> None:
     graph_iri = f"https://w3id.org/aikg/source/hostile-{which}"
     subject = ox.NamedNode("https://w3id.org/aikg/id/hostile-co")
     written = [ox.Quad(subject, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal(HOSTILE, language="en"),
                        ox.NamedNode(graph_iri)),
                ox.Quad(subject, ox.NamedNode("https://w3id.org/aikg/ontology#note"), ox.Literal(HOSTILE), ox.NamedNode(graph_iri))]
-    writer = open_store(getattr(virtuoso, which))
+    writer = open_store(getattr(server, which))
     writer.replace_graph(graph_iri, written)
     assert sorted(map(str, remote.quads(graph_iri))) == sorted(map(str, written))
     writer.update(f"DROP SILENT GRAPH <{graph_iri}>")
 
 
-def test_a_result_the_server_cut_at_its_row_limit_fails_whole_store_reads(virtuoso: Virtuoso, remote: RemoteStore) -> None:
+@ONLY_VIRTUOSO
+def test_a_result_the_server_cut_at_its_row_limit_fails_whole_store_reads(server: Server, remote: RemoteStore) -> None:
     # maxrows= is Virtuoso's per-request form of ResultSetMaxRows, which cuts results without saying so.
-    limited = open_store(virtuoso.update_only_location + "?maxrows=100")
+    limited = open_store(server.update_only_location + "?maxrows=100")
     assert len(limited) == len(remote) > 100  # counting is one row
     with pytest.raises(StoreError, match=r"returned \d+ of [\d,]+ quads; raise its result-size limit"):
         list(limited.quads())
@@ -257,31 +298,32 @@ def test_a_result_the_server_cut_at_its_row_limit_fails_whole_store_reads(virtuo
         list(limited.quads("https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"))
 
 
-def test_a_bad_query_is_a_syntax_error_with_the_servers_message(remote: RemoteStore) -> None:
-    with pytest.raises(SyntaxError, match="SP030"):
-        remote.query("SELECT ?x WHERE { ?x ?y }")
+def test_a_bad_query_is_a_syntax_error_with_the_servers_message(server: Server, remote: RemoteStore) -> None:
+    message = {"virtuoso": "SP030", "fuseki": "Parse error: .* at line 1, column 25"}[server.kind]
+    with pytest.raises(SyntaxError, match=message):
+        remote.query("SELECT ?x WHERE { ?x ?y }", prefixes={"aik": "https://w3id.org/aikg/ontology#"})
 
 
-def test_a_server_without_a_graph_store_is_written_by_sparql_update(virtuoso: Virtuoso, remote: RemoteStore, embedded: Store) -> None:
+def test_a_server_without_a_graph_store_is_written_by_sparql_update(server: Server, remote: RemoteStore, embedded: Store) -> None:
     remote.replace_all([])
     assert len(remote) == 0
-    run = aikg("build", store=virtuoso.update_only_location)
+    run = aikg("build", store=server.update_only_location)
     assert run.returncode == 0, run.stderr
     assert canonical(remote.quads()) == canonical(embedded.quads())
 
 
-def test_a_rebuild_replaces_every_graph_and_drops_graphs_no_longer_built(virtuoso: Virtuoso, remote: RemoteStore) -> None:
+def test_a_rebuild_replaces_every_graph_and_drops_graphs_no_longer_built(server: Server, remote: RemoteStore) -> None:
     before = canonical(remote.quads())
     remote.update('INSERT DATA { GRAPH <https://w3id.org/aikg/source/stray> { <https://w3id.org/aikg/id/x> '
                   '<http://www.w3.org/2000/01/rdf-schema#label> "stray" } }')
     assert "https://w3id.org/aikg/source/stray" in remote.graphs()
-    run = aikg("build", store=virtuoso.location)
+    run = aikg("build", store=server.location)
     assert run.returncode == 0, run.stderr
     assert "https://w3id.org/aikg/source/stray" not in remote.graphs()
     assert canonical(remote.quads()) == before
 
 
-def test_ingest_adds_a_fact_file_to_virtuoso(virtuoso: Virtuoso, remote: RemoteStore, tmp_path: Path) -> None:
+def test_ingest_adds_a_fact_file_to_the_server(server: Server, remote: RemoteStore, tmp_path: Path) -> None:
     before = canonical(remote.quads())
     synthetic = io.StringIO()
     write_nquads(synthetic, 5_000, seed=1)  # the entities the test fact file refers to
@@ -289,18 +331,18 @@ def test_ingest_adds_a_fact_file_to_virtuoso(virtuoso: Virtuoso, remote: RemoteS
     derive(remote)
     (tmp_path / "acme.yaml").write_text(ingest_tests.FACT_FILE, encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "graph.cli", "ingest", "acme.yaml"], capture_output=True, text=True,
-                         cwd=tmp_path, env={**os.environ, "AIKG_STORE": virtuoso.location}, timeout=120)
+                         cwd=tmp_path, env={**os.environ, "AIKG_STORE": server.location}, timeout=120)
     assert run.returncode == 0, run.stderr
     assert remote.ask(sparql_prologue() + "ASK { ?r aik:recipient id:acme-gpu-cloud ; aik:amountUSD ?usd }")
     assert {ox.Triple(q.subject, q.predicate, q.object) for q in remote.quads(DERIVED_GRAPH)} == derived_triples(remote)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["acme.yaml"]  # no folder named after the URL
-    assert aikg("build", store=virtuoso.location).returncode == 0
+    assert aikg("build", store=server.location).returncode == 0
     assert canonical(remote.quads()) == before
 
 
-def test_load_onto_virtuoso_leaves_what_the_same_load_leaves_in_the_embedded_store(virtuoso: Virtuoso, remote: RemoteStore,
+def test_load_onto_the_server_leaves_what_the_same_load_leaves_in_the_embedded_store(server: Server, remote: RemoteStore,
                                                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """``aikg load`` onto a server: added to the built graph (the rules then run on Virtuoso), or with ``--replace``
+    """``aikg load`` onto a server: added to the built graph (the rules then run over the server's graph), or with ``--replace``
     instead of it; either way the server ends up with the quads a load onto a store on disk gives. A file that does
     not parse is refused, by name and line, before the server is touched."""
     built = canonical(remote.quads())
@@ -310,11 +352,11 @@ def test_load_onto_virtuoso_leaves_what_the_same_load_leaves_in_the_embedded_sto
     more.write_text(synthetic.getvalue(), encoding="utf-8")
     bad.write_text("".join(synthetic.getvalue().splitlines(keepends=True)[:3]) + "<https://w3id.org/aikg/id/x> broken\n",
                    encoding="utf-8")
-    refused = aikg("load", str(more), str(bad), store=virtuoso.location)
+    refused = aikg("load", str(more), str(bad), store=server.location)
     assert refused.returncode == 2 and f"{bad}:4" in refused.stderr, refused.stderr
     unnamed = tmp_path / "unnamed.nq"
     unnamed.write_text("<https://w3id.org/aikg/id/x> <https://w3id.org/aikg/ontology#y> <https://w3id.org/aikg/id/z> .\n")
-    refused = aikg("load", str(more), str(unnamed), store=virtuoso.location)
+    refused = aikg("load", str(more), str(unnamed), store=server.location)
     assert refused.returncode == 2 and f"{unnamed}: statements outside any named graph" in refused.stderr, refused.stderr
     assert canonical(remote.quads()) == built
     local = str(tmp_path / "store")
@@ -322,15 +364,15 @@ def test_load_onto_virtuoso_leaves_what_the_same_load_leaves_in_the_embedded_sto
     try:
         steps: list[str] = []
         monkeypatch.setattr(bulk_load, "SEND_QUADS", 1_000)  # several sends, each of whole graphs
-        report = bulk_load.load_files([more], store=virtuoso.location, step=steps.append)
-        assert report.location == virtuoso.location and report.derived > 0
+        report = bulk_load.load_files([more], store=server.location, step=steps.append)
+        assert report.location == server.location and report.derived > 0
         sends = [s for s in steps if s.startswith("send quads")]
-        assert len(sends) > 3 and sends[-1].endswith(f"{report.loaded:,} of {report.loaded:,} to {virtuoso.location}")
+        assert len(sends) > 3 and sends[-1].endswith(f"{report.loaded:,} of {report.loaded:,} to {server.location}")
         for options in ([], ["--replace"]):
             if options:
-                run = aikg("load", *options, str(more), store=virtuoso.location)
+                run = aikg("load", *options, str(more), store=server.location)
                 assert run.returncode == 0, run.stderr
-                assert f"quads in {virtuoso.location}" in run.stdout
+                assert f"quads in {server.location}" in run.stdout
             assert aikg("load", *options, str(more), store=local).returncode == 0
             on_disk = open_store(local, read_only=True)
             try:
@@ -339,44 +381,44 @@ def test_load_onto_virtuoso_leaves_what_the_same_load_leaves_in_the_embedded_sto
                 on_disk.close()
         assert not remote.ask(sparql_prologue() + "ASK { id:xai ?p ?o }")  # --replace: the build's facts are gone
     finally:
-        assert aikg("build", store=virtuoso.location).returncode == 0
+        assert aikg("build", store=server.location).returncode == 0
     assert canonical(remote.quads()) == built
 
 
-def test_cli_query_and_show_read_virtuoso(virtuoso: Virtuoso) -> None:
+def test_cli_query_and_show_read_the_server(server: Server) -> None:
     run = aikg("query", "--format", "json", "SELECT ?n WHERE { ?o aik:asset id:colossus ; aik:gpuCount ?n } ORDER BY ?n",
-               store=virtuoso.location)
+               store=server.location)
     assert run.returncode == 0, run.stderr
     assert [b["n"]["value"] for b in json.loads(run.stdout)["results"]["bindings"]] == ["100000", "200000"]
-    show = aikg("show", "xai", "--json", store=virtuoso.location)
+    show = aikg("show", "xai", "--json", store=server.location)
     assert show.returncode == 0, show.stderr
     assert [e["type"] for e in json.loads(show.stdout)["events"]].count("FundingRound") == 3
 
 
-def test_cli_exports_from_virtuoso_equal_the_embedded_ones(virtuoso: Virtuoso, embedded: Store, tmp_path: Path) -> None:
+def test_cli_exports_from_the_server_equal_the_embedded_ones(server: Server, embedded: Store, tmp_path: Path) -> None:
     nquads = tmp_path / "all.nq"
-    run = aikg("export", "rdf", "--format", "nquads", "-o", str(nquads), store=virtuoso.location)
+    run = aikg("export", "rdf", "--format", "nquads", "-o", str(nquads), store=server.location)
     assert run.returncode == 0, run.stderr
     assert canonical(ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS)) == canonical(embedded.quads())
-    run = aikg("export", "neo4j", "--format", "csv", "-o", str(tmp_path / "csv"), store=virtuoso.location)
+    run = aikg("export", "neo4j", "--format", "csv", "-o", str(tmp_path / "csv"), store=server.location)
     assert run.returncode == 0, run.stderr
     export_csv(property_graph(embedded), tmp_path / "local")
     assert csv_lines(tmp_path / "csv") == csv_lines(tmp_path / "local")
 
 
-def test_cli_view_draws_the_graph_from_virtuoso(virtuoso: Virtuoso, tmp_path: Path) -> None:
+def test_cli_view_draws_the_graph_from_the_server(server: Server, tmp_path: Path) -> None:
     page = tmp_path / "graph.html"
-    run = aikg("view", "-o", str(page), store=virtuoso.location)
+    run = aikg("view", "-o", str(page), store=server.location)
     assert run.returncode == 0, run.stderr
     html = page.read_text(encoding="utf-8")
     assert "Colossus" in html and "Valor Equity Partners" in html
 
 
-# -- the API over Virtuoso ----------------------------------------------------------------------------
+# -- the API over the server ----------------------------------------------------------------------------
 
-def test_serve_and_python_open_the_built_server_without_building_again(virtuoso: Virtuoso, embedded: Store) -> None:
-    assert ensure_built(virtuoso.location) is False
-    kg = graph.open_graph(virtuoso.location)
+def test_serve_and_python_open_the_built_server_without_building_again(server: Server, embedded: Store) -> None:
+    assert ensure_built(server.location) is False
+    kg = graph.open_graph(server.location)
     assert isinstance(kg, RemoteStore) and len(kg) == len(embedded)
     assert graph.query(kg, "SELECT ?n WHERE { id:colossus aik:locatedIn ?m . ?m rdfs:label ?n FILTER(lang(?n) = 'en') }") == [
         {"n": "Memphis"}]
@@ -412,7 +454,7 @@ def test_api_sparql_select_ask_construct(api: str) -> None:
     assert {t.object.value.rsplit("/", 1)[1] for t in triples} == {"valor-equity-partners", "spacex"}
 
 
-def test_a_query_with_its_own_base_reaches_virtuoso_through_the_api(api: str) -> None:
+def test_a_query_with_its_own_base_reaches_the_server_through_the_api(api: str) -> None:
     # The API declares its prefixes (and the endpoint as base) before the text; Virtuoso takes one BASE, first.
     query = "BASE <https://w3id.org/aikg/id/>\nPREFIX c: <colossus>\nASK { c: aik:locatedIn <memphis> }"
     answer = httpx.get(api + "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
@@ -460,7 +502,7 @@ def test_a_runaway_query_is_stopped_at_the_deadline_while_health_answers(api: st
     assert answers["slow_s"] < 6
 
 
-def test_an_update_through_the_api_reaches_virtuoso_and_its_derived_edges(api: str, remote: RemoteStore) -> None:
+def test_an_update_through_the_api_reaches_the_server_and_its_derived_edges(api: str, remote: RemoteStore) -> None:
     notes = "https://w3id.org/aikg/source/remote-notes"
     update = (f"INSERT DATA {{ GRAPH <{notes}> {{ id:nvidia-round a aik:FundingRound ; "
               "aik:recipient id:xai ; aik:investor id:nvidia ; aik:amountUSD 1.0 } }")
@@ -483,9 +525,10 @@ def test_an_update_through_the_api_reaches_virtuoso_and_its_derived_edges(api: s
     assert notes not in remote.graphs()
 
 
-def test_a_server_on_virtuoso_answers_after_post_ingest_as_one_started_afterwards(tmp_path: Path) -> None:
-    """After an ingest the server's caches (projection, view details, search) follow it by querying Virtuoso for the
-    nodes it names; their answers equal those of a server that reads everything afresh."""
+@pytest.mark.parametrize("kind", SERVERS)
+def test_an_api_on_a_server_answers_after_post_ingest_as_one_started_afterwards(kind: str, tmp_path: Path) -> None:
+    """After an ingest the API's caches (projection, view details, search) follow it by querying the server for the
+    nodes it names; their answers equal those of an API that reads everything afresh."""
     asks = [("/paths", {"from": "nova-compute", "to": "xai"}), ("/entities/nova-compute/neighbors", {"depth": "2"}),
             ("/view", {"focus": "nova-compute", "depth": "1"}), ("/entities", {"q": "nova"})]
 
@@ -493,7 +536,7 @@ def test_a_server_on_virtuoso_answers_after_post_ingest_as_one_started_afterward
         assert response.status_code == 200, response.text
         return response.json() if response.headers["content-type"].startswith("application/json") else response.text
 
-    with running_virtuoso(tmp_path / "virtuoso") as server:
+    with running(kind, tmp_path / kind) as server:
         build_store(store=server.location)[0].close()
         with live_server(server.location, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
             assert client.get("/view", params={"focus": "valor-equity-partners"}).status_code == 200

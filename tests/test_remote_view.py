@@ -1,4 +1,4 @@
-"""The graph view's own tests (tests/test_view.py), run over Virtuoso: the page from Python, the CLI and the server."""
+"""The graph view's own tests (tests/test_view.py), run over Virtuoso, then Fuseki: the page from Python, the CLI and the server."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ import pytest
 import graph
 from graph.remote_store import RemoteStore
 from tests.live_server import live_server
+from tests.sparql_servers import SERVERS, Server, started
 from tests.test_view import *  # noqa: F403  (the tests themselves, collected here a second time)
-from tests.virtuoso import Virtuoso, running_virtuoso
+
+
+@pytest.fixture(scope="module", params=SERVERS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with started(request, tmp_path_factory) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def kg(virtuoso: Virtuoso) -> graph.Store:  # replaces the module's fixture of the same name
-    store = graph.open_graph(virtuoso.location)  # builds the bundled facts into the empty server
-    assert isinstance(store, RemoteStore) and store.location == virtuoso.location
+def kg(server: Server) -> graph.Store:  # replaces the module's fixture of the same name
+    store = graph.open_graph(server.location)  # builds the bundled facts into the empty server
+    assert isinstance(store, RemoteStore) and store.location == server.location
     return store
 
 

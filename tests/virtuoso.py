@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 
@@ -71,6 +72,8 @@ MaxQueryExecutionTime      = 15
 class Virtuoso:
     """A running Virtuoso: its SPARQL endpoint and the ports it holds."""
 
+    kind: ClassVar[str] = "virtuoso"
+
     endpoint: str
     http_port: int
     sql_port: int
@@ -86,6 +89,10 @@ class Virtuoso:
     def update_only_location(self) -> str:
         """The ``AIKG_STORE`` value that writes by SPARQL Update alone, as on a server without a graph store."""
         return "sparql+" + self.endpoint
+
+    def time_limited(self, location: str, seconds: float) -> str:
+        """``location`` with Virtuoso's own per-query time limit (``timeout=``, in milliseconds), read on every query."""
+        return location + ("&" if "?" in location else "?") + f"timeout={round(seconds * 1000)}"
 
     def isql(self, *statements: str) -> str:
         """Run SQL statements as dba through Virtuoso's isql; returns its output."""

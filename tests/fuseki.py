@@ -1,0 +1,129 @@
+"""A real Apache Jena Fuseki for tests: a TDB2 database in a temporary folder, on a loopback port.
+
+The server is Fuseki's own command run from the Maven project in tests/fuseki/ (the first run
+downloads Jena from Maven Central into ~/.m2, about 40 MB). One dataset, ``/aikg``, with its
+query, update and Graph Store endpoints apart, as a Fuseki administrator would set it up for
+aikg: the default graph of a query is the union of the named graphs
+(``tdb2:unionDefaultGraph``), and a query stops at the server's own limit.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import httpx
+
+from tests.live_server import free_port
+from tests.maven import classpath
+
+PROJECT = Path(__file__).resolve().parent / "fuseki"
+QUERY_LIMIT_MS = 15_000
+"""How long Fuseki lets a query run (``arq:queryTimeout``), as ``MaxQueryExecutionTime`` does Virtuoso's."""
+
+CONFIG = """\
+PREFIX fuseki: <http://jena.apache.org/fuseki#>
+PREFIX tdb2:   <http://jena.apache.org/2016/tdb#>
+PREFIX ja:     <http://jena.hpl.hp.com/2005/11/Assembler#>
+PREFIX rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+
+[] rdf:type fuseki:Server ;
+    ja:context [ ja:cxtName "arq:queryTimeout" ; ja:cxtValue "{limit}" ] .
+
+<#service> rdf:type fuseki:Service ;
+    fuseki:name "aikg" ;
+    fuseki:endpoint [ fuseki:operation fuseki:query ; fuseki:name "sparql" ] ;
+    fuseki:endpoint [ fuseki:operation fuseki:update ; fuseki:name "update" ] ;
+    fuseki:endpoint [ fuseki:operation fuseki:gsp-rw ; fuseki:name "data" ] ;
+    fuseki:dataset <#dataset> .
+
+<#dataset> rdf:type tdb2:DatasetTDB2 ;
+    tdb2:location "{db}" ;
+    tdb2:unionDefaultGraph true .
+"""
+
+
+@dataclass
+class Fuseki:
+    """A running Fuseki: its dataset's query endpoint and its port."""
+
+    kind: ClassVar[str] = "fuseki"
+
+    endpoint: str
+    port: int
+    folder: Path
+    process: subprocess.Popen
+
+    @property
+    def location(self) -> str:
+        """The ``AIKG_STORE`` value that points aikg at this server, writing through its graph store."""
+        return self.update_only_location + "&graphs=/aikg/data"
+
+    @property
+    def update_only_location(self) -> str:
+        """The ``AIKG_STORE`` value that writes by SPARQL Update alone, as on a server without a graph store."""
+        return f"sparql+{self.endpoint}?update=/aikg/update"
+
+    def time_limited(self, location: str, seconds: float) -> str:
+        """``location`` with Fuseki's per-request time limit (``timeout=``, in whole seconds: it ignores ``0.5``;
+        past it, HTTP 503)."""
+        return location + ("&" if "?" in location else "?") + f"timeout={max(1, math.ceil(seconds))}"
+
+
+def available() -> bool:
+    """Whether Java and Maven are here to run Fuseki."""
+    return shutil.which("java") is not None and shutil.which("mvn") is not None
+
+
+@contextmanager
+def running_fuseki(folder: Path) -> Iterator[Fuseki]:
+    """Start Fuseki on a fresh database in ``folder``; stop it when the block ends."""
+    if not available():
+        raise RuntimeError("java and mvn are needed to run Fuseki (tests/fuseki/pom.xml)")
+    jars = classpath(PROJECT, [PROJECT / "pom.xml"])
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    config = folder / "config.ttl"
+    config.write_text(CONFIG.format(db=folder / "db", limit=QUERY_LIMIT_MS), encoding="utf-8")
+    log = open(folder / "fuseki.log", "wb")
+    process = subprocess.Popen(
+        ["java", "-Xmx512m", "-cp", jars, "org.apache.jena.fuseki.main.cmds.FusekiMainCmd",
+         "--localhost", "--port", str(port), "--config", str(config)],
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    server = Fuseki(f"http://127.0.0.1:{port}/aikg/sparql", port, folder, process)
+    try:
+        _wait(server)
+        yield server
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+        log.close()
+
+
+def _wait(server: Fuseki) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"Fuseki exited with {server.process.returncode}:\n"
+                               + (server.folder / "fuseki.log").read_text(errors="replace")[-3000:])
+        try:
+            if httpx.get(server.endpoint, params={"query": "ASK {}"}, timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("Fuseki did not answer SPARQL within 120 s")
