@@ -1,4 +1,4 @@
-"""The store interface over a SPARQL 1.1 server (Virtuoso, QLever, GraphDB, Neptune...) instead of Oxigraph.
+"""The store interface over a SPARQL 1.1 server (Virtuoso, Fuseki, QLever, GraphDB, Neptune...) instead of Oxigraph.
 
 A location ``sparql+http://HOST:PORT/PATH`` (or ``sparql+https://``) names the query
 endpoint; updates go to the same URL unless ``?update=URL`` names another, and
