@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import math
 import shutil
-import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import httpx
-
 from tests.live_server import free_port
 from tests.maven import classpath
+from tests.sparql_process import SparqlServer, stopped_at_exit, wait_until_answering, with_param
 
 PROJECT = Path(__file__).resolve().parent / "fuseki"
 QUERY_LIMIT_MS = 15_000
@@ -52,30 +49,23 @@ PREFIX rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 
 
 @dataclass
-class Fuseki:
-    """A running Fuseki: its dataset's query endpoint and its port."""
+class Fuseki(SparqlServer):
+    """A running Fuseki: its dataset's query endpoint (updates go to ``/aikg/update``) and its port."""
 
     kind: ClassVar[str] = "fuseki"
+    graph_store: ClassVar[str] = "/aikg/data"
 
-    endpoint: str
     port: int
-    folder: Path
-    process: subprocess.Popen
-
-    @property
-    def location(self) -> str:
-        """The ``AIKG_STORE`` value that points aikg at this server, writing through its graph store."""
-        return self.update_only_location + "&graphs=/aikg/data"
 
     @property
     def update_only_location(self) -> str:
         """The ``AIKG_STORE`` value that writes by SPARQL Update alone, as on a server without a graph store."""
-        return f"sparql+{self.endpoint}?update=/aikg/update"
+        return with_param("sparql+" + self.endpoint, "update", "/aikg/update")
 
     def time_limited(self, location: str, seconds: float) -> str:
         """``location`` with Fuseki's per-request time limit (``timeout=``, in whole seconds: it ignores ``0.5``;
         past it, HTTP 503)."""
-        return location + ("&" if "?" in location else "?") + f"timeout={max(1, math.ceil(seconds))}"
+        return with_param(location, "timeout", str(max(1, math.ceil(seconds))))
 
 
 def available() -> bool:
@@ -99,31 +89,7 @@ def running_fuseki(folder: Path) -> Iterator[Fuseki]:
          "--localhost", "--port", str(port), "--config", str(config)],
         cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    server = Fuseki(f"http://127.0.0.1:{port}/aikg/sparql", port, folder, process)
-    try:
-        _wait(server)
+    server = Fuseki(f"http://127.0.0.1:{port}/aikg/sparql", folder, process, port)
+    with stopped_at_exit(process, log):
+        wait_until_answering(server, folder / "fuseki.log")
         yield server
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-        log.close()
-
-
-def _wait(server: Fuseki) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"Fuseki exited with {server.process.returncode}:\n"
-                               + (server.folder / "fuseki.log").read_text(errors="replace")[-3000:])
-        try:
-            if httpx.get(server.endpoint, params={"query": "ASK {}"}, timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("Fuseki did not answer SPARQL within 120 s")

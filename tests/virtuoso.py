@@ -8,18 +8,15 @@ service, no shared database); the SPARQL user gets the right to update, so the p
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-import httpx
-
 from tests.live_server import free_port
+from tests.sparql_process import SparqlServer, stopped_at_exit, wait_until_answering, with_param
 
 VIRTUOSO = "virtuoso-t"
 ISQL = "isql-vt"  # Debian's name for Virtuoso's isql (plain ``isql`` is unixODBC's)
@@ -69,30 +66,18 @@ MaxQueryExecutionTime      = 15
 
 
 @dataclass
-class Virtuoso:
+class Virtuoso(SparqlServer):
     """A running Virtuoso: its SPARQL endpoint and the ports it holds."""
 
     kind: ClassVar[str] = "virtuoso"
+    graph_store: ClassVar[str] = "/sparql-graph-crud"
 
-    endpoint: str
     http_port: int
     sql_port: int
-    folder: Path
-    process: subprocess.Popen
-
-    @property
-    def location(self) -> str:
-        """The ``AIKG_STORE`` value that points aikg at this server, writing through its graph store."""
-        return self.update_only_location + "?graphs=/sparql-graph-crud"
-
-    @property
-    def update_only_location(self) -> str:
-        """The ``AIKG_STORE`` value that writes by SPARQL Update alone, as on a server without a graph store."""
-        return "sparql+" + self.endpoint
 
     def time_limited(self, location: str, seconds: float) -> str:
         """``location`` with Virtuoso's own per-query time limit (``timeout=``, in milliseconds), read on every query."""
-        return location + ("&" if "?" in location else "?") + f"timeout={round(seconds * 1000)}"
+        return with_param(location, "timeout", str(round(seconds * 1000)))
 
     def isql(self, *statements: str) -> str:
         """Run SQL statements as dba through Virtuoso's isql; returns its output."""
@@ -125,33 +110,8 @@ def running_virtuoso(folder: Path) -> Iterator[Virtuoso]:
         [VIRTUOSO, "+foreground", "+configfile", str(ini)],
         cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    server = Virtuoso(f"http://127.0.0.1:{http_port}/sparql", http_port, sql_port, folder, process)
-    try:
-        _wait(server, log)
+    server = Virtuoso(f"http://127.0.0.1:{http_port}/sparql", folder, process, http_port, sql_port)
+    with stopped_at_exit(process, log):  # Virtuoso checkpoints and exits on TERM
+        wait_until_answering(server, folder / "stdout.log")
         server.isql("GRANT SPARQL_UPDATE TO \"SPARQL\"")
         yield server
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # Virtuoso checkpoints and exits on TERM
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(10)
-        log.close()
-
-
-def _wait(server: Virtuoso, log) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"virtuoso-t exited with {server.process.returncode}:\n"
-                               + (server.folder / "stdout.log").read_text(errors="replace")[-3000:])
-        try:
-            answer = httpx.get(server.endpoint, params={"query": "ASK {}"}, timeout=5)
-            if answer.status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("Virtuoso did not answer SPARQL within 120 s")
