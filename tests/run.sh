@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Install what the tests need and run them all. Used by CI (.ci/run) and by developers alike.
 #   bash tests/run.sh [pytest arguments]
-# Needs: Python >= 3.11 with pip; Java 17 and Maven for the Neo4j tests (tests/neo4j/ builds
-# a Neo4j test server from Maven Central); Debian's chromium for the graph-view tests and
+# Needs: Python >= 3.11 with pip; Java 17 and Maven for the Neo4j tests and the Fuseki remote-store
+# tests (tests/neo4j/ and tests/fuseki/ take their servers from Maven Central); Debian's chromium for the graph-view tests and
 # virtuoso-opensource for the remote-store tests, libmimalloc2.0 for the allocator tests, installed
 # here through apt-get when missing.
 set -euo pipefail
