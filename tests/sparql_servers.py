@@ -1,10 +1,11 @@
 """The SPARQL servers the remote-store suites run against, each started on loopback with a database of its own.
 
 Virtuoso Open Source (tests/virtuoso.py, from Debian) and Apache Jena Fuseki (tests/fuseki.py,
-from Maven Central): two engines with different SQL and Java roots, so what passes on both
-depends on SPARQL 1.1 and the Graph Store Protocol, not on one engine's habits. Each suite's
-server fixture is parametrized over :data:`SERVERS`; a test of one engine's own behaviour
-names it (``@pytest.mark.parametrize("server", ["virtuoso"], indirect=True)``).
+from Maven Central): two engines built in different ways (Virtuoso on a SQL database, Fuseki
+on Jena's TDB2), so what passes on both depends on SPARQL 1.1 and the Graph Store Protocol,
+not on one engine's habits. Each suite's server fixture is parametrized over :data:`SERVERS`;
+a test of one engine's own behaviour names it
+(``@pytest.mark.parametrize("server", ["virtuoso"], indirect=True)``).
 """
 
 from __future__ import annotations
