@@ -179,6 +179,8 @@ def ensure_built(store_location: str | os.PathLike[str] | None) -> bool:
         store = open_store(location, read_only=True)
         try:
             if len(store) > 0:
+                if is_remote(location):
+                    store.check_default_graph()  # type: ignore[attr-defined]  # else every answer would be empty
                 return False
         finally:
             store.close()

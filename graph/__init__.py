@@ -83,7 +83,9 @@ def _open_for_a_program(where: str | Path, read_only: bool) -> Store:
     from graph.store import is_remote, open_store
 
     if is_remote(where):
-        return open_store(where, read_only=read_only)
+        store = open_store(where, read_only=read_only)
+        store.check_default_graph()  # type: ignore[attr-defined]
+        return store
     return SharedStore(Path(where), read_only=read_only)
 
 

@@ -146,6 +146,7 @@ def _build_remote(location: str, dataset: Dataset, step: Step) -> tuple[Store, B
     report.location = location
     remote = open_store(location)
     remote.replace_all(made.quads(), step)  # type: ignore[attr-defined]
+    remote.check_default_graph()  # type: ignore[attr-defined]  # written, but unreadable to aikg without the union
     return remote, report
 
 

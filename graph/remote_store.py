@@ -125,6 +125,18 @@ class RemoteStore(Store):
                              "result-size limit (Virtuoso: ResultSetMaxRows in [SPARQL] of virtuoso.ini)")
         return iter(found)
 
+    def check_default_graph(self) -> None:
+        """Raise StoreError when the server's named graphs hold quads its default graph does not show.
+
+        aikg's queries name no graph: they need the default graph to be the union of the named
+        ones (Virtuoso's is; Fuseki's with ``tdb2:unionDefaultGraph``). Without it a build
+        succeeds and then every query finds nothing. An empty server passes: nothing tells.
+        """
+        if not self.ask("ASK { ?s ?p ?o }") and self.ask("ASK { GRAPH ?g { ?s ?p ?o } }"):
+            raise StoreError(f"{self.location}: the server's default graph does not show its named graphs, and aikg's "
+                             "queries read the default graph; make it their union (Fuseki: tdb2:unionDefaultGraph true "
+                             "on the dataset; Virtuoso does so unless told otherwise)")
+
     def __len__(self) -> int:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sum(int(r["n"]) for r in rows if not self._ignored(r["g"]))

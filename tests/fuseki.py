@@ -44,7 +44,7 @@ PREFIX rdf:    <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 
 <#dataset> rdf:type tdb2:DatasetTDB2 ;
     tdb2:location "{db}" ;
-    tdb2:unionDefaultGraph true .
+    tdb2:unionDefaultGraph {union} .
 """
 
 
@@ -74,15 +74,19 @@ def available() -> bool:
 
 
 @contextmanager
-def running_fuseki(folder: Path) -> Iterator[Fuseki]:
-    """Start Fuseki on a fresh database in ``folder``; stop it when the block ends."""
+def running_fuseki(folder: Path, *, union: bool = True) -> Iterator[Fuseki]:
+    """Start Fuseki on a fresh database in ``folder``; stop it when the block ends.
+
+    ``union``: the default graph is the union of the named graphs, as aikg needs (False: a
+    dataset left as Fuseki makes it, whose default graph is a graph of its own).
+    """
     if not available():
         raise RuntimeError("java and mvn are needed to run Fuseki (tests/fuseki/pom.xml)")
     jars = classpath(PROJECT, [PROJECT / "pom.xml"])
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     config = folder / "config.ttl"
-    config.write_text(CONFIG.format(db=folder / "db", limit=QUERY_LIMIT_MS), encoding="utf-8")
+    config.write_text(CONFIG.format(db=folder / "db", limit=QUERY_LIMIT_MS, union=str(union).lower()), encoding="utf-8")
     log = open(folder / "fuseki.log", "wb")
     process = subprocess.Popen(
         ["java", "-Xmx512m", "-cp", jars, "org.apache.jena.fuseki.main.cmds.FusekiMainCmd",

@@ -41,7 +41,8 @@ from graph.store import Store, StoreError, open_store
 from graph.synth import write_nquads
 from graph.view.details import read_details
 from ontology import DERIVED_GRAPH, sparql_prologue
-from tests.live_server import live_server
+from tests.fuseki import running_fuseki
+from tests.live_server import free_port, live_server
 from tests.sparql_servers import SERVERS, Server, running, started
 from tests.virtuoso import DBA_PASSWORD
 
@@ -213,6 +214,21 @@ def test_what_fuseki_commits_when_a_write_fails(server: Server, remote: RemoteSt
     assert [q.object.value for q in remote.quads(graph)] == ["before"]
     remote.update(f"DROP SILENT GRAPH <{graph}>")
     assert graph not in remote.graphs()
+
+
+def test_a_server_whose_default_graph_is_not_the_union_is_refused_with_the_fix(tmp_path: Path) -> None:
+    """Fuseki as it comes keeps a default graph of its own: aikg's queries would find nothing, so build, serve and
+    open_graph say so and how to set it, instead of answering empty."""
+    fix = "default graph does not show its named graphs"
+    with running_fuseki(tmp_path / "fuseki", union=False) as server:
+        built = aikg("build", store=server.location)
+        assert built.returncode == 1 and fix in built.stderr and "tdb2:unionDefaultGraph true" in built.stderr, built.stderr
+        assert len(built.stderr.strip().splitlines()) == 1
+        assert len(open_store(server.location)) == len(build_store(store=":memory:")[0])  # written, though unread
+        served = aikg("serve", "--port", str(free_port()), store=server.location)
+        assert served.returncode == 1 and fix in served.stderr, served.stderr
+        with pytest.raises(StoreError, match=fix):
+            graph.open_graph(server.location)
 
 
 @pytest.mark.parametrize("fact, ask", seed.SEED_FACTS, ids=[f for f, _ in seed.SEED_FACTS])
