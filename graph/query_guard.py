@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-__all__ = ["GuardError", "Token", "Inspection", "inspect", "check", "add_using", "only_inserts_data", "data_as_inserts"]
+__all__ = ["GuardError", "Token", "Inspection", "inspect", "check", "add_using", "only_inserts_data", "data_as_inserts",
+           "tokenize", "operations", "matching_brace"]
 
 
 class GuardError(ValueError):
@@ -210,14 +211,14 @@ def add_using(text: str, using: Sequence[str], using_named: Sequence[str], found
     clause = "".join(f" USING <{g}>" for g in using) + "".join(f" USING NAMED <{g}>" for g in using_named) + " "
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement) in text offsets
     tokens = found.tokens
-    for op in _operations(tokens):
+    for op in operations(tokens):
         first = op[0].keyword if op else ""
         second = op[1].keyword if len(op) > 1 else ""
         if first not in ("DELETE", "INSERT") or second == "DATA":
             continue
         if first == "DELETE" and second == "WHERE":
             # DELETE WHERE { P } takes no USING; spell it out as DELETE { P } USING ... WHERE { P }.
-            close = _matching_brace(op, 2)
+            close = matching_brace(op, 2)
             pattern = text[op[2].start : op[close].start + 1]
             edits.append((op[0].start, op[close].start + 1, f"DELETE {pattern}{clause}WHERE {pattern}"))
             continue
@@ -232,10 +233,10 @@ def add_using(text: str, using: Sequence[str], using_named: Sequence[str], found
 def only_inserts_data(text: str) -> bool:
     """Whether every operation of an update is ``INSERT DATA`` (so what it adds is in its text, and it removes nothing)."""
     try:
-        operations = [op for op in _operations(tokenize(text)) if op]
+        ops = [op for op in operations(tokenize(text)) if op]
     except GuardError:
         return False
-    return bool(operations) and all(len(op) > 1 and op[0].keyword == "INSERT" and op[1].keyword == "DATA" for op in operations)
+    return bool(ops) and all(len(op) > 1 and op[0].keyword == "INSERT" and op[1].keyword == "DATA" for op in ops)
 
 
 def data_as_inserts(text: str) -> str | None:
@@ -245,19 +246,19 @@ def data_as_inserts(text: str) -> str | None:
     The two take the same quad data, so the text stays valid; only the keyword changes.
     """
     try:
-        operations = [op for op in _operations(tokenize(text)) if op]
+        ops = [op for op in operations(tokenize(text)) if op]
     except GuardError:
         return None
-    if not operations or not all(len(op) > 1 and op[0].keyword in ("INSERT", "DELETE") and op[1].keyword == "DATA"
-                                 for op in operations):
+    if not ops or not all(len(op) > 1 and op[0].keyword in ("INSERT", "DELETE") and op[1].keyword == "DATA"
+                                 for op in ops):
         return None
-    for op in reversed(operations):  # from the end, so the offsets before stay right
+    for op in reversed(ops):  # from the end, so the offsets before stay right
         if op[0].keyword == "DELETE":
             text = text[: op[0].start] + "INSERT" + text[op[0].start + len(op[0].text):]
     return text
 
 
-def _operations(tokens: list[Token]) -> list[list[Token]]:
+def operations(tokens: list[Token]) -> list[list[Token]]:
     """The update operations, split on top-level ``;``, without their PREFIX/BASE prologue."""
     ops: list[list[Token]] = [[]]
     for tok in tokens:
@@ -274,7 +275,8 @@ def _operations(tokens: list[Token]) -> list[list[Token]]:
     return result
 
 
-def _matching_brace(tokens: list[Token], open_index: int) -> int:
+def matching_brace(tokens: list[Token], open_index: int) -> int:
+    """The index of the ``}`` that closes the ``{`` at ``open_index`` (the last token if none does)."""
     depth = tokens[open_index].depth
     for i in range(open_index + 1, len(tokens)):
         if tokens[i].text == "}" and tokens[i].depth == depth + 1:

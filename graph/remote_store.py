@@ -78,8 +78,11 @@ class RemoteStore(Store):
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
         prefixes: dict[str, str] | None = None,
+        own_default_graph: bool = False,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a query on the server; without a dataset the server's default graph (on Virtuoso: every graph).
+
+        ``own_default_graph`` changes nothing here: the server's default graph is the one its updates read too.
 
         Raises SyntaxError when the server rejects the text (HTTP 400), StoreError for any other failure.
         """

@@ -123,18 +123,21 @@ class Store:
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
         prefixes: dict[str, str] | None = None,
+        own_default_graph: bool = False,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query natively; without a dataset the default graph is the union of all graphs.
 
         ``prefixes`` are declared for the query without adding lines to it, so the line
-        numbers of a syntax error are the user's own. Raises SyntaxError for a query that does not parse.
+        numbers of a syntax error are the user's own. ``own_default_graph``: the store's own default
+        graph instead of the union, as the ``WHERE`` of an update reads it. Raises SyntaxError for a
+        query that does not parse.
         """
         kwargs: dict[str, Any] = {"base_iri": base_iri, "prefixes": prefixes}
         if default_graph is not None or named_graphs is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph or []]
             if named_graphs is not None:
                 kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        else:
+        elif not own_default_graph:
             kwargs["use_default_graph_as_union"] = True
         try:
             return self._engine.query(sparql, **kwargs)

@@ -96,11 +96,17 @@ def test_corrections_follow_node_by_node_and_equal_the_whole_derivation(store: S
     assert ox.Triple(ox.NamedNode("https://w3id.org/aikg/id/t-round"), ox.NamedNode("https://w3id.org/aikg/ontology#investor"),
                      ox.NamedNode(other["to"][1:-1])) in derived_graph(store)
     update(store, f"DELETE DATA {{ GRAPH src:t {{ id:t-round aik:leadInvestor {other['to']} }} }}")
+    # The same kinds of correction written with WHERE: the quads it names are read through its WHERE first.
+    update(store, "DELETE WHERE { GRAPH ?g { id:t-round aik:recipient ?who } }")
+    update(store, f"DELETE {{ GRAPH ?g {{ ?deal aik:customer ?c }} }} INSERT {{ GRAPH ?g {{ ?deal aik:customer {pair['inv']} }} }} "
+                  f"WHERE {{ GRAPH ?g {{ ?deal aik:supplier {other['to']} ; aik:customer ?c }} FILTER(?g != aik:derived) }}")
+    update(store, f"INSERT {{ GRAPH src:t {{ ?r aik:arranger {other['to']} }} }} WHERE {{ GRAPH ?g {{ ?r aik:recipient {pair['rec']} }} }}")
     assert afresh == [], "every one of these followed the nodes it names"
 
 
 def test_what_cannot_be_followed_is_derived_from_the_whole_store(store: Store, afresh: list[int]) -> None:
-    update(store, "DELETE WHERE { GRAPH ?g { ?r aik:arranger ?a } }")  # a WHERE: the nodes are not known beforehand
+    # Two operations with WHERE: the second's would read what the first changed, so neither is read beforehand.
+    update(store, "DELETE WHERE { GRAPH ?g { ?r aik:arranger ?a } } ; DELETE WHERE { GRAPH ?g { ?r aik:status ?s } }")
     update(store, f"INSERT DATA {{ GRAPH <{DERIVED_GRAPH}> {{ id:ghost a aik:Company }} }}")  # the derived graph itself
     update(store, "INSERT DATA { GRAPH src:t { _:b a aik:Company } }")  # a blank node
     assert len(afresh) == 3

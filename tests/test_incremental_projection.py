@@ -1,5 +1,6 @@
 """After an ingest, or an update that only inserts data, the networkx projection is extended with the quads written;
-after an update of INSERT DATA and DELETE DATA, the nodes it names are read again; neither reads the whole store.
+after an update of INSERT DATA and DELETE DATA, or one plain DELETE/INSERT ... WHERE, the nodes it names (through its
+WHERE, read before it runs) are read again; neither reads the whole store.
 The view's details (event figures, sources, aliases) read again what either names.
 
 Checked two ways: in process, the extended projection equals a fresh one; over HTTP, a server
@@ -207,16 +208,43 @@ def test_an_update_naming_too_many_nodes_leaves_the_projection_to_be_made_afresh
     assert isinstance(done, int) and done > 0
 
 
-def test_an_update_with_where_leaves_the_projection_to_be_made_afresh(loaded: Path) -> None:
+WHERE_UPDATES = {
+    "an-investor-taken-away-by-where": "DELETE WHERE { GRAPH ?g { id:spacex-invests-in-xai-2025 aik:investor ?who } }",
+    "a-round-moved-by-where": """DELETE { GRAPH ?g { ?r aik:recipient id:xai } } INSERT { GRAPH ?g { ?r aik:recipient id:valor-equity-partners } }
+        WHERE { GRAPH ?g { ?r aik:recipient id:xai ; aik:investor id:spacex } }""",
+}
+
+
+@pytest.mark.parametrize("update", WHERE_UPDATES.values(), ids=WHERE_UPDATES)
+def test_an_update_with_where_reads_again_only_the_nodes_its_where_finds(loaded: Path, update: str) -> None:
     store = open_store(loaded)
     try:
-        done = run_update(store, UpdateJob(text="DELETE WHERE { GRAPH ?g { id:spacex-invests-in-xai-2025 aik:investor ?who } }"))
+        projection = analysis.project(store)
+        before = comparable(projection)
+        written = run_update(store, UpdateJob(text=update))
+        assert isinstance(written, Written) and written.added is None
+        assert written.touched and len(written.touched) < 20  # the nodes its WHERE found, not the store
+        analysis.reproject(projection, store, written.touched)
+        fresh = analysis.project(store)
+    finally:
+        store.close()
+    assert comparable(projection) == comparable(fresh)
+    assert comparable(fresh) != before
+
+
+def test_an_update_with_where_not_read_beforehand_leaves_the_projection_to_be_made_afresh(loaded: Path) -> None:
+    store = open_store(loaded)
+    try:  # two operations: the second's WHERE would read what the first changed
+        done = run_update(store, UpdateJob(text=WHERE_UPDATES["an-investor-taken-away-by-where"] + " ; "
+                                           + WHERE_UPDATES["a-round-moved-by-where"]))
     finally:
         store.close()
     assert isinstance(done, int)
 
 
-def test_served_workers_read_again_the_nodes_a_delete_data_update_names(loaded: Path) -> None:
+@pytest.mark.parametrize("update", [DATA_UPDATES["a-round-moved-to-another-recipient"], WHERE_UPDATES["a-round-moved-by-where"]],
+                         ids=["data", "where"])
+def test_served_workers_read_again_the_nodes_an_update_names(loaded: Path, update: str) -> None:
     asks = [("/paths", {"from": "spacex", "to": "xai"}), ("/entities/xai/neighbors", {"depth": "1"}),
             ("/entities/spacex/neighbors", {"depth": "2"}), ("/view", {"focus": "xai", "depth": "1"}), ("/entities", {"q": "valor"})]
     with live_server(loaded, token=TOKEN) as base, httpx.Client(base_url=base, timeout=120) as client:
@@ -224,8 +252,7 @@ def test_served_workers_read_again_the_nodes_a_delete_data_update_names(loaded: 
             assert client.get("/view", params={"focus": "valor-equity-partners"}).status_code == 200
             assert client.get("/entities", params={"q": "x"}).status_code == 200
         before = _answer(client.get("/view", params={"focus": "xai", "depth": "1"}))
-        done = client.post("/sparql", data={"update": DATA_UPDATES["a-round-moved-to-another-recipient"]},
-                           headers={"authorization": f"Bearer {TOKEN}"})
+        done = client.post("/sparql", data={"update": update}, headers={"authorization": f"Bearer {TOKEN}"})
         assert done.status_code == 204, done.text
         followed = [[_answer(client.get(path, params=params)) for path, params in asks] for _ in range(2)]  # both workers
     with live_server(loaded) as base, httpx.Client(base_url=base, timeout=120) as client:

@@ -534,6 +534,14 @@ def test_an_update_through_the_api_reaches_the_server_and_its_derived_edges(api:
     assert corrected.status_code == 204, corrected.text
     assert {ox.Triple(q.subject, q.predicate, q.object) for q in remote.quads(DERIVED_GRAPH)} == derived_triples(remote)
     assert remote.ask(sparql_prologue() + "ASK { GRAPH aik:derived { id:nvidia-round aik:investor id:valor-equity-partners } }")
+    # The same correction written with WHERE, undone: its WHERE, run on the server first, names the quads it changes.
+    where = httpx.post(api + "/sparql", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30, data={"update": (
+        f"DELETE {{ GRAPH <{notes}> {{ ?r aik:leadInvestor ?lead }} }} INSERT {{ GRAPH <{notes}> {{ ?r aik:investor id:nvidia }} }} "
+        f"WHERE {{ GRAPH <{notes}> {{ ?r aik:leadInvestor ?lead }} }}")})
+    assert where.status_code == 204, where.text
+    assert {ox.Triple(q.subject, q.predicate, q.object) for q in remote.quads(DERIVED_GRAPH)} == derived_triples(remote)
+    assert remote.ask(sparql_prologue() + "ASK { GRAPH aik:derived { id:xai aik:fundedBy id:nvidia } }")
+    assert not remote.ask(sparql_prologue() + "ASK { GRAPH aik:derived { id:nvidia-round aik:investor id:valor-equity-partners } }")
     dropped = httpx.post(api + "/sparql", data={"update": f"DROP SILENT GRAPH <{notes}>"},
                          headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
     assert dropped.status_code == 204, dropped.text
