@@ -175,7 +175,7 @@ def test_the_default_graph_is_the_union_of_all_graphs(server: Server, remote: Re
 def test_what_virtuoso_commits_when_a_write_fails(server: Server, remote: RemoteStore) -> None:
     """The README's account of atomicity: a graph PUT is all or nothing, so is one operation, a request of several operations is not."""
     graph = "https://w3id.org/aikg/source/atomicity"
-    crud = f"http://127.0.0.1:{server.http_port}/sparql-graph-crud"
+    crud = endpoint_urls(server.location)[2]
     line = '<https://w3id.org/aikg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "{}" .\n'
     put = {"params": {"graph": graph}, "headers": {"Content-Type": "application/n-triples"}}
     assert httpx.put(crud, content=line.format("before"), **put).status_code in (200, 201, 204)
@@ -200,15 +200,14 @@ def test_what_fuseki_commits_when_a_write_fails(server: Server, remote: RemoteSt
     """The README's account of atomicity on Fuseki (TDB2): a graph PUT is all or nothing, and so is a request of several
     operations."""
     graph = "https://w3id.org/aikg/source/atomicity"
-    store = server.location.split("&graphs=", 1)[1]
     line = '<https://w3id.org/aikg/id/x> <http://www.w3.org/2000/01/rdf-schema#label> "{}" .\n'
     put = {"params": {"graph": graph}, "headers": {"Content-Type": "application/n-triples"}}
-    crud = f"http://127.0.0.1:{server.port}{store}"
+    _, update_url, crud = endpoint_urls(server.location)
     assert httpx.put(crud, content=line.format("before"), **put).status_code in (200, 201, 204)
     assert httpx.put(crud, content=line.format("after") + "<broken\n", **put).status_code == 400
     assert [q.object.value for q in remote.quads(graph)] == ["before"]
     # The second operation fails (nothing listens on port 9): the first is undone with it.
-    failed = httpx.post(f"http://127.0.0.1:{server.port}/aikg/update", data={
+    failed = httpx.post(update_url, data={
         "update": f'INSERT DATA {{ GRAPH <{graph}> {{ {line.format("undone")} }} }} ; LOAD <http://127.0.0.1:9/x.ttl>'})
     assert failed.status_code >= 400
     assert [q.object.value for q in remote.quads(graph)] == ["before"]
