@@ -42,7 +42,7 @@ import anyio.to_thread
 import pyoxigraph as ox
 
 from graph import recovery, write_count, write_lock
-from graph.store import (MEMORY, READ_TRIES, Store, StoreError, content_origin, open_store, read_again_if_vanished,
+from graph.store import (MEMORY, READ_RETRY_SECONDS, Store, StoreError, content_origin, open_store, read_again_if_vanished,
                          vanished_file)
 
 _log = logging.getLogger("aikg")
@@ -417,7 +417,7 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
                     if not vanished_file(exc):
                         raise
                     raise StoreError(f"{location}: another process is compacting the store, and it removed files "
-                                     f"under {READ_TRIES} reads in a row; retry") from exc
+                                     f"under every read for {READ_RETRY_SECONDS:g} s; retry") from exc
             reply: tuple[str, Any] = ("ok", result)
         except Exception as exc:  # every failure goes back to the request that caused it
             reply = ("error", exc)

@@ -105,7 +105,7 @@ class SharedStore(Store):
         self._reader, self._seen, self._closed = None, None, True
 
     def read(self, reading: Callable[[], T]) -> T:
-        """Run ``reading()``, again on a fresh handle (up to :data:`graph.store.READ_TRIES` times in all) if a file vanished under it.
+        """Run ``reading()``, again on a fresh handle (for up to :data:`graph.store.READ_RETRY_SECONDS`) if a file vanished under it.
 
         Outside a write, the handle is read-only, and a process holding the store read-write
         meanwhile (``aikg ingest`` as it closes, a program that opened it with ``open_store``) may

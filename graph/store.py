@@ -11,6 +11,7 @@ A store on disk is a directory managed in generations: ``PATH`` is a symbolic li
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -40,31 +41,40 @@ class StoreError(Exception):
     """The store could not be opened, read or written."""
 
 
+_ENGINE_FILE = re.compile(r"/(\d+\.(sst|log|blob)|MANIFEST-\d+)\b")
+"""A file the engine replaces as it writes: a sorted file or a blob file (gone after a compaction),
+a write-ahead log (gone after a flush) or a manifest (gone when a new one starts)."""
+
+
 def vanished_file(exc: BaseException) -> bool:
-    """Whether a read failed on a sorted file that is gone: a read-only handle opens its files as it
-    needs them, and a compaction by a process holding the store read-write may have just removed
-    one. The data is whole; a handle opened now reads the files that replaced it."""
+    """Whether a read (or the open of a read-only handle) failed on an engine file that is gone: a
+    read-only handle opens its files as it needs them, and reads the write-ahead logs as it opens,
+    while a process holding the store read-write may have just flushed or compacted one away. The
+    data is whole; a handle opened now reads the files that replaced it."""
     text = str(exc)
-    return "No such file or directory" in text and ".sst" in text
+    return "No such file or directory" in text and _ENGINE_FILE.search(text) is not None
 
 
-READ_TRIES = 3
-"""How many times a read runs, on a fresh handle each time, before a vanished file is an error (a
-compaction takes a moment to finish)."""
+READ_RETRY_SECONDS = 2.0
+"""How long a read runs again, on a fresh handle each time, while files vanish under it, before
+that is an error: a writer that compacts often can remove a file under several reads in a row
+(measured: up to eight, under a compaction every hundred writes)."""
 
 
 def read_again_if_vanished(reading: Callable[[], T], afresh: Callable[[], None]) -> T:
     """Run ``reading()``; if a file vanished under it (:func:`vanished_file`), call ``afresh()`` (so the next
-    run opens a fresh handle), wait a moment and run it again, up to :data:`READ_TRIES` times in all."""
-    for attempt in range(1, READ_TRIES + 1):
+    run opens a fresh handle), wait a moment and run it again, for up to :data:`READ_RETRY_SECONDS`."""
+    give_up = time.monotonic() + READ_RETRY_SECONDS
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             return reading()
         except Exception as exc:
-            if attempt == READ_TRIES or not vanished_file(exc):
+            if not vanished_file(exc) or time.monotonic() >= give_up:
                 raise
             afresh()
-            time.sleep(0.05 * attempt)
-    raise AssertionError("unreachable")
+            time.sleep(min(0.02 * attempt, 0.2))
 
 
 def is_remote(location: object) -> bool:

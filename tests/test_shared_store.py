@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -173,8 +174,18 @@ def test_reads_go_on_while_another_process_writes_and_compacts_the_store(kg: gra
     assert writer.wait() == 0
     assert not failures, f"{len(failures)} of {reads + len(failures)} reads failed: {failures[:3]}"
     assert graph.query(kg, CHURNED) == [{"n": 1500}]
-    assert graph.store.vanished_file(RuntimeError(
-        "Corruption: IO error: No such file or directory: While open a file for random read: /s/000032.sst"))
+
+
+@pytest.mark.parametrize("message, vanished", [
+    ("Corruption: IO error: No such file or directory: While open a file for random read: /s/000032.sst", True),
+    # a read-only handle reads the write-ahead logs as it opens; a writer's flush deletes them
+    ("/s: IO error: No such file or directory: While opening a file for sequentially reading: /g/1/000166.log: No such file", True),
+    ("IO error: No such file or directory: While opening a file for sequentially reading: /g/1/MANIFEST-000012", True),
+    ("IO error: No such file or directory: /home/me/facts.yaml", False),  # the user's file, not the engine's
+    ("Corruption: block checksum mismatch in /g/1/000032.sst", False),
+])
+def test_a_file_the_engine_removed_is_told_from_other_failures(message: str, vanished: bool) -> None:
+    assert graph.store.vanished_file(RuntimeError(message)) is vanished
 
 
 def test_a_closed_shared_store_refuses_reads_and_writes(tmp_path: Path) -> None:
@@ -185,3 +196,33 @@ def test_a_closed_shared_store_refuses_reads_and_writes(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="closed"):
         kg.update(note("too late"))
     assert notes(open_store(tmp_path / "store", read_only=True)) == set()
+
+
+def test_a_read_runs_again_while_files_vanish_and_gives_up_after_its_time(monkeypatch) -> None:
+    gone = RuntimeError("IO error: No such file or directory: While open a file for random read: /s/000032.sst")
+    failures, fresh = iter([gone, gone, gone]), []
+
+    def flaky() -> str:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return "read"
+
+    assert graph.store.read_again_if_vanished(flaky, lambda: fresh.append(1)) == "read"
+    assert len(fresh) == 3, "a fresh handle before every run after a vanished file"
+
+    def always_gone() -> str:
+        raise gone
+
+    monkeypatch.setattr(graph.store, "READ_RETRY_SECONDS", 0.3)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="000032.sst"):
+        graph.store.read_again_if_vanished(always_gone, lambda: None)
+    assert 0.3 <= time.monotonic() - started < 2, "gives up once its time is spent"
+
+    def broken() -> str:
+        raise RuntimeError("Corruption: block checksum mismatch in /s/000032.sst")
+
+    with pytest.raises(RuntimeError, match="checksum"):
+        graph.store.read_again_if_vanished(broken, lambda: fresh.append(1))
+    assert len(fresh) == 3, "any other failure is raised at once"
