@@ -19,11 +19,9 @@ from api.errors import ProtocolError, ResultTooLarge
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
 from api.request_body import content_type, read_body, require_utf8
 from api.workers import Written, store_cache
-from graph import incremental_derivation, query_guard, recovery, update_effects
-from graph.build import rederive_difference
+from graph import query_guard, updates
 from graph.store import Store, StoreError
 from graph.syntax_positions import unshift
-from ontology import DERIVED_GRAPH, PREFIXES
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -31,7 +29,7 @@ QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 FORM_TYPE = "application/x-www-form-urlencoded"
 # Our prefixes go on one line before the user's text, so parser positions shift only on line 1.
-_PROLOGUE = " ".join(f"PREFIX {p}: <{iri}>" for p, iri in PREFIXES.items()) + " "
+_PROLOGUE = updates.PROLOGUE
 
 
 @dataclass(frozen=True)
@@ -107,13 +105,12 @@ def _graph_names(store: Store) -> frozenset[str]:
     return cache["graph_names"]
 
 
-READ_AGAIN_AT_MOST = 10_000
+READ_AGAIN_AT_MOST = updates.READ_AGAIN_AT_MOST
 """After an update naming more nodes than this, the readers make their projection afresh instead of reading each again."""
 
 
 def run_update(store: Store, job: UpdateJob) -> int | Written:
-    """Guard and apply one update, then re-derive the shortcut edges (in the writing worker): those of the nodes it
-    names (:mod:`graph.incremental_derivation`), else from the whole store.
+    """Guard and apply one update with its derived edges (in the writing worker; :func:`graph.updates.apply_update`).
 
     Returns how many derived triples the update changed, added or deleted (all it wrote when it
     rewrote the derived graph whole; a count of the graph would be a scan of it, 50 ms at a million
@@ -125,64 +122,15 @@ def run_update(store: Store, job: UpdateJob) -> int | Written:
     """
     found = query_guard.check(job.text, graphs=store.graphs, allow=job.allow)  # listed only if the update names graphs
     text = query_guard.add_using(job.text, job.using, job.using_named, found)
-    named = _named_data(_PROLOGUE + text, job.base_iri)
-    if named is None:  # an update with a WHERE names its quads through it, read before it runs
-        named = update_effects.quads_named(store, _PROLOGUE + text, job.base_iri, READ_AGAIN_AT_MOST)
-    # An update of data names the nodes it changes: the rules then run over those nodes' quads, before and after,
-    # instead of over the whole store (0.1-0.2 s at a million triples, where the whole store's rules take 1.4 s).
-    nodes = incremental_derivation.changed_nodes(named) if named is not None else None
-    before = incremental_derivation.derived_from(store, nodes) if nodes is not None else None
-    marker = recovery.begin_change(store.location)  # a crash from here on is repaired on the next start
     try:
-        store.update(_PROLOGUE + text, base_iri=job.base_iri)
-    except SyntaxError as exc:
-        recovery.end_change(marker)  # nothing changed
-        raise SyntaxError(unshift(str(exc), len(_PROLOGUE))) from None
+        applied = updates.apply_update(store, text, base_iri=job.base_iri, at_most=READ_AGAIN_AT_MOST)
     except RuntimeError as exc:  # the update itself fails (DROP of a graph that does not exist): all rolled back
-        recovery.end_change(marker)
         raise ProtocolError(400, f"the update was not applied: {exc} (nothing changed)") from None
-    followed = incremental_derivation.bring_in_step(store, nodes, before) if nodes is not None and before is not None else None
-    # Else only the difference from the whole store's derivation is written: an update of a few triples writes a few.
-    total, gone, new = (None, *followed) if followed is not None else rederive_difference(store)
-    derived = total if gone is None or new is None else len(gone) + len(new)
-    store.flush()
-    recovery.end_change(marker)
-    if named is None or gone is None or new is None:  # not an update of data, or the derived graph rewritten whole
-        return derived  # the readers make their projection afresh
-    if query_guard.only_inserts_data(text) and not gone:
-        edges = ox.NamedNode(DERIVED_GRAPH)
-        added = named + [ox.Quad(t.subject, t.predicate, t.object, edges) for t in _triples(new)]
-        return Written(derived, added=ox.serialize(added, format=ox.RdfFormat.N_QUADS))
-    nodes = frozenset(term.value for t in (*named, *_triples(gone | new)) for term in (t.subject, t.object)
-                      if isinstance(term, ox.NamedNode))
-    if len(nodes) > READ_AGAIN_AT_MOST:  # reading that many nodes one by one costs more than one scan of the store
-        return derived
-    return Written(derived, touched=nodes)
-
-
-def _triples(lines: set[bytes]) -> list[ox.Triple]:
-    return list(ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES)) if lines else []
-
-
-def _named_data(update: str, base_iri: str | None) -> list[ox.Quad] | None:
-    """Every quad an update of ``INSERT DATA`` and ``DELETE DATA`` operations names, inserted or deleted, read by running
-    it on an empty store in memory with each ``DELETE DATA`` made an ``INSERT DATA``.
-
-    None for any other update (a ``WHERE`` depends on the store), and for one with blank nodes,
-    which the store named afresh.
-    """
-    inserts = query_guard.data_as_inserts(update)
-    if inserts is None:
-        return None
-    scratch = ox.Store()
-    try:
-        scratch.update(inserts, base_iri=base_iri)
-    except (SyntaxError, RuntimeError, OSError):  # the store took it, so this should not happen; if it does, read afresh
-        return None
-    quads = list(scratch)
-    if any(isinstance(term, ox.BlankNode) for q in quads for term in (q.subject, q.object, q.graph_name)):
-        return None
-    return quads
+    if applied.added is not None:
+        return Written(applied.derived, added=ox.serialize(applied.added, format=ox.RdfFormat.N_QUADS))
+    if applied.touched is not None:
+        return Written(applied.derived, touched=applied.touched)
+    return applied.derived  # the readers make their projection afresh
 
 
 # -- HTTP ----------------------------------------------------------------------------------------

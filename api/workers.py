@@ -335,8 +335,9 @@ def _reopen(location: str, store: Store | None, opened_as: tuple[str, int, int] 
     """Open the live store read-only again; the caches of ``store`` go with it when no write came in
     between (``writes``: the pool's count and the store's, read before opening) and the new
     generation holds the same quads (a compaction swapped it in). When the writes in between were
-    another process's and each only added quads it recorded (``aikg ingest``; see
-    :func:`graph.write_count.added_since`), the caches follow them instead of being made afresh."""
+    another process's and each left its record (the quads ``aikg ingest`` added, the nodes an update through
+    ``graph.update`` touched; see :func:`graph.write_count.changes_since`), the caches follow them instead of
+    being made afresh."""
     fresh = open_store(location, read_only=True)
     assert fresh.generation is not None
     if (store is not None and opened_as is not None
@@ -344,9 +345,9 @@ def _reopen(location: str, store: Store | None, opened_as: tuple[str, int, int] 
         if opened_as[1:] == writes:
             store_cache(fresh).update(store_cache(store))
         elif opened_as[1] == writes[0]:
-            added = write_count.added_since(write_count.count_path(location), opened_as[2], writes[1])
-            if added is not None:
-                _follow(_kept_caches(store), Written(None, added=added), fresh)
+            change = write_count.changes_since(write_count.count_path(location), opened_as[2], writes[1])
+            if change is not None:
+                _follow(_kept_caches(store), Written(None, added=change.added, touched=change.touched), fresh)
     return fresh, (fresh.generation, *writes)
 
 

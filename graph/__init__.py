@@ -4,6 +4,7 @@
 >>> kg = graph.open_graph(":memory:")          # builds the bundled facts into memory
 >>> rows = graph.query(kg, "SELECT ?name WHERE { ?x a aik:DataCenter ; rdfs:label ?name FILTER(lang(?name) = 'en') }")
 >>> card = graph.entity_card(kg, "xai")
+>>> graph.update(kg, "INSERT DATA { GRAPH <urn:my-notes> { id:xai rdfs:comment 'checked' } }")  # derived edges follow
 >>> g = graph.project(kg)                         # a networkx MultiDiGraph keyed by slug
 """
 
@@ -49,6 +50,7 @@ __all__ = [
     "open_store",
     "project",
     "query",
+    "update",
 ]
 
 
@@ -109,6 +111,22 @@ def query(store: Store, sparql: str) -> list[dict[str, Any]]:
         return [{n: _python_value(row[n]) for n in names if row[n] is not None} for row in result]
 
     return store.read(rows)
+
+
+def update(store: Store, sparql: str, *, base_iri: str | None = None) -> int:
+    """Run a SPARQL 1.1 Update (the aikg prefixes are predeclared) as the server's ``POST /sparql`` runs it.
+
+    In one transaction; then the shortcut edges in ``aik:derived`` are brought in step (those of
+    the nodes the update names, else from the whole store), and a server serving the same store
+    brings its caches in step with what changed. ``store.update(...)`` is the engine's update
+    alone, which leaves the derived edges as they were. Returns how many derived triples changed.
+    Raises SyntaxError (with the update's own line numbers) for an update that does not parse,
+    RuntimeError for one the engine refuses, StoreError for a store opened read-only; nothing
+    changed then.
+    """
+    from graph.updates import apply_update
+
+    return apply_update(store, sparql, base_iri=base_iri).derived
 
 
 def _python_value(term: Any) -> Any:

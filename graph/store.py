@@ -13,9 +13,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -96,6 +98,29 @@ def resolve_location(location: str | os.PathLike[str] | None) -> str | Path:
     if str(location) == MEMORY or is_remote(location):
         return str(location)
     return Path(location).expanduser()
+
+
+@dataclass
+class CountedWrite:
+    """The writes of a :meth:`Store.counted_once` block: how many, and what to record of them (set by the block)."""
+
+    writes: int = 0
+    added: list[ox.Quad] | None = field(default_factory=list)
+    """The quads the writes added, while adding is all they did (None once one did more, or left them unlisted)."""
+    touched: frozenset[str] | None = None
+    """The IRIs of every node the writes changed, when the block knows them."""
+
+    def note(self, added: Iterable[ox.Quad] | None) -> None:
+        """One more write in the block; ``added`` as :meth:`Store._count_write` takes it."""
+        self.writes += 1
+        if self.added is not None and isinstance(added, (list, tuple)):
+            self.added.extend(added)
+        else:
+            self.added = None
+
+    def recorded(self) -> CountedWrite:
+        """What to record: the nodes touched if known, else the quads added if that is all the writes did."""
+        return CountedWrite(self.writes, None if self.touched is not None else self.added, self.touched)
 
 
 class Store:
@@ -318,20 +343,60 @@ class Store:
         """
         return reading()
 
-    def _count_write(self, added: Iterable[ox.Quad] | None = None) -> None:
+    @contextmanager
+    def counted_once(self) -> Iterator[CountedWrite]:
+        """Count the writes of this thread in the block as one write, recorded with what the block sets on the
+        :class:`CountedWrite` it gives (else with the quads added, when adding is all they did).
+
+        Readers in other processes then take them up together, never the facts of an update
+        without its derived edges, and follow what the record says rather than making their caches
+        afresh. Blocks nest (the outermost counts). A block left by an exception counts the writes
+        it made with no record.
+        """
+        holding = self._held_counts()
+        thread = threading.get_ident()
+        if thread in holding:
+            yield holding[thread]
+            return
+        counted = holding[thread] = CountedWrite()
+        failed = False
+        try:
+            yield counted
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            del holding[thread]
+            if counted.writes:
+                self._count_write(None if failed else counted.recorded())
+
+    def _held_counts(self) -> dict[int, CountedWrite]:
+        """The blocks of :meth:`counted_once` open on this store, by thread."""
+        return self.__dict__.setdefault("_counting", {})  # made on first use: a remote store does not run Store.__init__
+
+    def _count_write(self, added: Iterable[ox.Quad] | CountedWrite | None = None) -> None:
         """Count a write to a live store on disk, so readers in other processes open it again (:mod:`graph.write_count`).
 
         ``added``: the quads the write added, when that is all it did; recorded (up to
         :data:`graph.write_count.RECORD_QUADS`, and only as a list or tuple, which can be read twice)
-        so that readers bring their caches in step rather than make them afresh.
+        so that readers bring their caches in step rather than make them afresh. Inside
+        :meth:`counted_once` the write is only noted, and counted when the block ends.
         """
-        if self._generation is not None and not self.read_only:
-            from graph.write_count import RECORD_QUADS, count_write  # it builds on this module
+        if self._generation is None or self.read_only:
+            return
+        held = self._held_counts().get(threading.get_ident())
+        if held is not None and not isinstance(added, CountedWrite):
+            held.note(added)
+            return
+        from graph.write_count import RECORD_QUADS, count_write  # it builds on this module
 
-            record = None
-            if isinstance(added, (list, tuple)) and len(added) <= RECORD_QUADS:
-                record = ox.serialize(added, format=ox.RdfFormat.N_QUADS)
-            count_write(self.location, record)
+        touched = None
+        if isinstance(added, CountedWrite):
+            added, touched = added.added, added.touched
+        record = None
+        if isinstance(added, (list, tuple)) and len(added) <= RECORD_QUADS:
+            record = ox.serialize(added, format=ox.RdfFormat.N_QUADS)
+        count_write(self.location, record, touched if record is None else None)
 
     def _writable(self) -> None:
         if self.read_only:

@@ -9,9 +9,8 @@ import pyoxigraph as ox
 import pytest
 from synthetic import synthetic_store
 
-import api.sparql_protocol as protocol
 from api.sparql_protocol import UpdateJob, run_update
-from graph import incremental_derivation
+from graph import incremental_derivation, updates
 from graph.build import derived_triples
 from graph.store import Store, open_store
 from ontology import DERIVED_GRAPH, sparql_prologue
@@ -30,8 +29,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
 def afresh(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the updates whose derived edges were made from the whole store (the fall-back)."""
     calls: list[int] = []
-    whole = protocol.rederive_difference
-    monkeypatch.setattr(protocol, "rederive_difference", lambda s: (calls.append(1), whole(s))[1])
+    whole = updates.rederive_difference
+    monkeypatch.setattr(updates, "rederive_difference", lambda s: (calls.append(1), whole(s))[1])
     return calls
 
 

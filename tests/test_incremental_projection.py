@@ -378,3 +378,60 @@ def test_a_cache_that_fails_to_follow_a_write_is_made_afresh_and_the_write_stand
         assert "Valor Partners" in view_routes.page(store, ViewOptions(focus="valor-equity-partners"))  # read afresh
     finally:
         store.close()
+
+
+# -- a Python program's update, from another process than the server's --------------------------
+
+PROGRAM_UPDATES = {"data": DATA_UPDATES["a-round-moved-to-another-recipient"], "where": WHERE_UPDATES["a-round-moved-by-where"],
+                   "insert-data": DATA_UPDATES["an-entity-renamed"].split(";")[1]}
+
+
+@pytest.mark.parametrize("update", PROGRAM_UPDATES.values(), ids=PROGRAM_UPDATES)
+def test_a_reader_follows_a_programs_update_and_an_ingest_before_it_without_making_its_projection_afresh(
+        loaded: Path, tmp_path: Path, update: str) -> None:
+    """``graph.update`` records the nodes it touched (or the quads it added) with its count of writes; a worker
+    whose projection was made before it, and before an ``aikg ingest``, follows both."""
+    import graph
+    from api.workers import _reopen, store_cache
+    from graph import write_count
+    from graph.build import derived_now, derived_triples
+
+    reader, opened_as = _reopen(str(loaded), None, None, writes=(0, write_count.writes(loaded)))
+    projection = store_cache(reader)["projection"] = analysis.project(reader)
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(FACT_FILE, encoding="utf-8")
+    kg = graph.open_graph(loaded)
+    try:
+        ingest(kg, facts)
+        counted = write_count.writes(loaded)
+        graph.update(kg, update)
+        assert write_count.writes(loaded) == counted + 1, "the update and its derived edges count as one write"
+        derived = {line.decode() for line in derived_now(kg)}
+        assert derived == {f"{t.subject} {t.predicate} {t.object} ." for t in derived_triples(kg)}, "as the whole store's rules"
+    finally:
+        kg.close()
+    followed, _ = _reopen(str(loaded), reader, opened_as, writes=(0, write_count.writes(loaded)))
+    assert store_cache(followed)["projection"] is projection, "brought in step, not made afresh"
+    assert comparable(projection) == comparable(analysis.project(followed))
+
+
+def test_served_workers_answer_after_a_programs_update_as_a_fresh_server(loaded: Path) -> None:
+    import graph
+
+    asks = [("/paths", {"from": "spacex", "to": "xai"}), ("/entities/xai/neighbors", {"depth": "1"}),
+            ("/entities/spacex/neighbors", {"depth": "2"}), ("/view", {"focus": "xai", "depth": "1"}), ("/entities", {"q": "valor"})]
+    with live_server(loaded) as base, httpx.Client(base_url=base, timeout=120) as client:
+        for _ in range(2):  # both workers build their projection, the view's details and the search index first
+            assert client.get("/view", params={"focus": "valor-equity-partners"}).status_code == 200
+            assert client.get("/entities", params={"q": "x"}).status_code == 200
+        before = [_answer(client.get(path, params=params)) for path, params in asks]
+        kg = graph.open_graph(loaded)
+        try:
+            graph.update(kg, WHERE_UPDATES["a-round-moved-by-where"])
+        finally:
+            kg.close()
+        followed = [[_answer(client.get(path, params=params)) for path, params in asks] for _ in range(2)]  # both workers
+    with live_server(loaded) as base, httpx.Client(base_url=base, timeout=120) as client:
+        fresh = [_answer(client.get(path, params=params)) for path, params in asks]
+    assert followed[0] == followed[1] == fresh
+    assert fresh != before

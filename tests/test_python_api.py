@@ -84,6 +84,41 @@ def test_open_graph_read_only_reads_and_refuses_writes(tmp_path):
         kg.close()
 
 
+def test_update_brings_the_derived_edges_in_step_and_a_bad_one_changes_nothing(tmp_path):
+    from graph import write_count
+    from graph.build import derived_now, derived_triples
+    from graph.recovery import marker_path
+
+    where = tmp_path / "store"
+    kg = graph.open_graph(where)
+    funded_by = "SELECT ?who WHERE { GRAPH aik:derived { id:xai aik:fundedBy ?who } } ORDER BY ?who"
+    try:
+        before = graph.query(kg, funded_by)
+        changed = graph.update(kg, """INSERT DATA { GRAPH <https://w3id.org/aikg/source/my-notes> {
+            id:my-round a aik:FundingRound ; aik:recipient id:xai ; aik:leadInvestor id:nvidia } }""")
+        assert changed == 3, "xAI funded by Nvidia, the lead counted as an investor, the round typed an event"
+        assert graph.query(kg, funded_by) == sorted([*before, {"who": "https://w3id.org/aikg/id/nvidia"}], key=lambda r: r["who"])
+        graph.update(kg, "DELETE WHERE { GRAPH ?g { id:my-round aik:leadInvestor ?who } }")
+        assert graph.query(kg, funded_by) == before
+        assert {line.decode() for line in derived_now(kg)} == {f"{t.subject} {t.predicate} {t.object} ." for t in derived_triples(kg)}
+        counted, quads = write_count.writes(where), len(kg)
+        with pytest.raises(SyntaxError) as caught:
+            graph.update(kg, "INSERT DATA {\n  id:x aik:note }")
+        assert "2:" in str(caught.value) or caught.value.lineno == 2, str(caught.value)  # the user's line, not ours
+        with pytest.raises(RuntimeError):
+            graph.update(kg, "DROP GRAPH <https://w3id.org/aikg/source/no-such-graph>")
+        assert (write_count.writes(where), len(kg)) == (counted, quads), "nothing written, nothing counted"
+        assert not marker_path(where).exists(), "no crash marker left behind"
+    finally:
+        kg.close()
+    reader = graph.open_graph(where, read_only=True)
+    try:
+        with pytest.raises(graph.StoreError, match="read-only"):
+            graph.update(reader, "INSERT DATA { id:x aik:note 'n' }")
+    finally:
+        reader.close()
+
+
 def test_build_store_takes_a_users_folder(tmp_path):
     folder = tmp_path / "facts"
     folder.mkdir()
