@@ -362,6 +362,7 @@ from graph import scale_commands  # noqa: E402
 app.command("synth", epilog=scale_commands.SYNTH_EXIT)(scale_commands.synth)
 app.command("load", epilog=scale_commands.LOAD_EXIT)(scale_commands.load)
 app.command("ingest", epilog=scale_commands.INGEST_EXIT)(scale_commands.ingest)
+app.command("update", epilog=scale_commands.UPDATE_EXIT)(scale_commands.update)
 app.command("compact", epilog=scale_commands.COMPACT_EXIT)(scale_commands.compact)
 
 

@@ -1,5 +1,5 @@
-"""``aikg synth``, ``aikg load``, ``aikg compact`` and ``aikg ingest``: make a large graph, bulk-load RDF files,
-merge a store's sorted files for reads, add one fact file."""
+"""``aikg synth``, ``aikg load``, ``aikg compact``, ``aikg ingest`` and ``aikg update``: make a large graph, bulk-load
+RDF files, merge a store's sorted files for reads, add one fact file, apply a SPARQL Update."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ SYNTH_EXIT = "Exit codes: 0 written; 1 the file could not be written; 2 a bad op
 LOAD_EXIT = "Exit codes: 0 loaded; 1 the work failed (I/O, store locked, disk full, the server refused or did not answer); 2 bad input (missing file, unknown format, a syntax error: file and line are named, the store is unchanged)."
 COMPACT_EXIT = "Exit codes: 0 compacted; 1 the work failed (no store, a store on a SPARQL server, another writer holding the store, I/O, disk full: the live store is then unchanged)."
 INGEST_EXIT = "Exit codes: 0 added; 1 the work failed (no store, store locked, I/O); 2 an invalid fact file or one that clashes with the store (nothing changed)."
+UPDATE_EXIT = "Exit codes: 0 applied; 1 the work failed (no store, store locked, I/O, the server refused or did not answer); 2 an update that does not parse or that the engine refuses (nothing changed)."
 
 StoreOption = Annotated[
     Optional[str],
@@ -137,3 +138,41 @@ def ingest(
         f"Added {report.source}: {report.quads:,} quads and {report.derived_added:,} derived triples "
         f"in {report.seconds:.2f} s."
     )
+
+
+def update(
+    sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL 1.1 Update (aikg's prefixes predeclared), or use -f.")] = None,
+    file: Annotated[Optional[Path], typer.Option("-f", "--file", help="Read the update from a file (- for stdin).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Apply a SPARQL 1.1 Update in one transaction, with the derived edges brought in step, as the server's POST /sparql does.
+
+    A server serving the store answers with the change from its next request on.
+    """
+    import sys
+
+    from graph import write_lock
+    from graph.cli import _open, _read, fail
+    from graph.store import StoreError
+    from graph.updates import apply_update
+
+    if (sparql is None) == (file is None):
+        fail("give an update or -f FILE, not both or neither", 2)
+    if file is not None:
+        sparql = sys.stdin.read() if str(file) == "-" else _read(file)
+    try:
+        with write_lock.holding(store, "aikg update", write_lock.WRITE_WAIT):
+            target = _open(store, read_only=False)
+            if target.read_only:
+                fail(f"{target.location}: another process is writing the store; retry, or POST the update to the server that holds it", 1)
+            try:
+                applied = apply_update(target, sparql)  # type: ignore[arg-type]
+            finally:
+                target.close()
+    except SyntaxError as exc:
+        fail(f"bad update: {exc} (nothing changed)", 2)
+    except RuntimeError as exc:
+        fail(f"the update was not applied: {exc} (nothing changed)", 2)
+    except (StoreError, OSError) as exc:
+        fail(str(exc), 1)
+    typer.echo(f"Applied; {applied.derived:,} derived triples changed.")

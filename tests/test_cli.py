@@ -163,3 +163,24 @@ def test_export_turtle_and_jsonld_parse(store, tmp_path, fmt, parse_as):
 def test_help_documents_exit_codes():
     run = aikg("--help")
     assert "Exit codes: 0 success; 1" in run.stdout
+
+
+def test_update_brings_the_derived_edges_in_step_and_dropping_its_graph_takes_them_away(store):
+    """The store is the module's: the test takes away what it added, graph and derived edges alike."""
+    funded_by = "SELECT ?who WHERE { GRAPH aik:derived { id:xai aik:fundedBy ?who } } ORDER BY ?who"
+
+    def investors() -> list[str]:
+        run = aikg("query", "--format", "json", funded_by, store=store)
+        assert run.returncode == 0, run.stderr
+        return [b["who"]["value"] for b in json.loads(run.stdout)["results"]["bindings"]]
+
+    before = investors()
+    notes = "<https://w3id.org/aikg/source/cli-update-test>"
+    run = aikg("update", f"INSERT DATA {{ GRAPH {notes} {{ id:cli-round a aik:FundingRound ; aik:recipient id:xai ; "
+                         "aik:leadInvestor id:nvidia } }", store=store)
+    assert run.returncode == 0, run.stderr
+    assert investors() == sorted([*before, "https://w3id.org/aikg/id/nvidia"])
+    run = aikg("update", "-f", "-", stdin=f"DROP SILENT GRAPH {notes}", store=store)  # Virtuoso drops only graphs CREATEd, unless SILENT
+    assert run.returncode == 0, run.stderr
+    assert investors() == before
+    assert aikg("query", "--format", "json", "ASK { id:cli-round ?p ?o }", store=store).stdout.count("false") == 1

@@ -79,6 +79,41 @@ def test_the_server_serves_what_aikg_ingest_added_from_a_terminal(store: Path, t
         assert sources.json()["boolean"] is True
 
 
+def test_aikg_update_from_a_terminal_reaches_the_server_with_its_derived_edges(store: Path, tmp_path: Path) -> None:
+    funded_by = {"query": "SELECT ?who WHERE { GRAPH aik:derived { id:xai aik:fundedBy ?who } } ORDER BY ?who"}
+    accept = {"Accept": "application/sparql-results+json"}
+
+    def investors(base: str) -> list[str]:
+        rows = httpx.get(base + "/sparql", params=funded_by, headers=accept).json()["results"]["bindings"]
+        return [row["who"]["value"].rsplit("/", 1)[1] for row in rows]
+
+    with live_server(store) as base:
+        before = investors(base)
+        assert "nvidia" not in before
+        for _ in range(4):  # both workers make their projection before the write
+            assert httpx.get(base + "/paths", params={"from": "nvidia", "to": "xai"}, timeout=60).status_code == 200
+        update = tmp_path / "round.ru"
+        update.write_text("INSERT DATA { GRAPH <https://w3id.org/aikg/source/my-notes> {\n"
+                          "  id:my-round a aik:FundingRound ; aik:recipient id:xai ; aik:investor id:nvidia } }\n", encoding="utf-8")
+        counted = write_count.writes(store)
+        run = aikg("update", "-f", str(update), "--store", str(store))
+        assert run.returncode == 0, run.stderr
+        assert "2 derived triples changed" in run.stdout, run.stdout  # xAI funded by Nvidia; the round an event
+        assert write_count.writes(store) == counted + 1, "the update and its derived edges count as one write"
+        assert investors(base) == sorted([*before, "nvidia"])
+        for _ in range(4):  # each worker: the path now goes through the new round's derived edge
+            path = httpx.get(base + "/paths", params={"from": "nvidia", "to": "xai"}, timeout=60)
+            assert path.status_code == 200 and path.json()["hops"] == 1, path.text
+
+        bad = aikg("update", "INSERT DATA {\n  id:x aik:note }", "--store", str(store))
+        assert bad.returncode == 2 and "bad update" in bad.stderr and "2:" in bad.stderr and "nothing changed" in bad.stderr, bad.stderr
+        refused = aikg("update", "DROP GRAPH <https://w3id.org/aikg/source/no-such-graph>", "--store", str(store))
+        assert refused.returncode == 2 and "not applied" in refused.stderr, refused.stderr
+        neither = aikg("update", "--store", str(store))
+        assert neither.returncode == 2 and "give an update or -f FILE" in neither.stderr
+        assert write_count.writes(store) == counted + 1 and investors(base) == sorted([*before, "nvidia"])
+
+
 def test_the_server_sees_the_writes_of_a_program_that_keeps_the_store_open(store: Path) -> None:
     query = {"query": 'SELECT ?l WHERE { <https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> ?l } ORDER BY ?l'}
     accept = {"Accept": "application/sparql-results+json"}
@@ -231,5 +266,5 @@ def test_only_small_additions_leave_a_record(store: Path, monkeypatch) -> None:
     folder = write_count.changes_path(write_count.count_path(store))
     assert not (folder / f"{big}.nq").exists() and not (folder / f"{once}.nq").exists()
     assert (folder / f"{small}.nq").read_bytes().count(b"\n") == 1
-    assert write_count.added_since(write_count.count_path(store), big, small) is not None
-    assert write_count.added_since(write_count.count_path(store), big - 1, small) is None, "the big write left none"
+    assert write_count.changes_since(write_count.count_path(store), big, small).added.count(b"\n") == 1
+    assert write_count.changes_since(write_count.count_path(store), big - 1, small) is None, "the big write left none"
