@@ -169,6 +169,8 @@ def update(
                 applied = apply_update(target, sparql)  # type: ignore[arg-type]
             finally:
                 target.close()
+    except typer.Exit:  # from fail() above: a RuntimeError too, already told
+        raise
     except SyntaxError as exc:
         fail(f"bad update: {exc} (nothing changed)", 2)
     except RuntimeError as exc:

@@ -111,6 +111,9 @@ def test_aikg_update_from_a_terminal_reaches_the_server_with_its_derived_edges(s
         assert refused.returncode == 2 and "not applied" in refused.stderr, refused.stderr
         neither = aikg("update", "--store", str(store))
         assert neither.returncode == 2 and "give an update or -f FILE" in neither.stderr
+        nowhere = aikg("update", "INSERT DATA { id:x aik:note 'n' }", "--store", str(tmp_path / "nowhere"))
+        assert nowhere.returncode == 1 and nowhere.stderr.strip().splitlines() == [
+            f"aikg: {tmp_path / 'nowhere'}: no store here yet; run `aikg build` first"], nowhere.stderr
         assert write_count.writes(store) == counted + 1 and investors(base) == sorted([*before, "nvidia"])
 
 
