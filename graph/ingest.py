@@ -57,6 +57,7 @@ def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None,
     # The checks read what the write then depends on (the source is new, the event ids unused): no other
     # writer between them (the store's write lock; nothing to hold for a store in memory or on a server).
     with store.writing("graph.ingest"):
+        recovery.repair(store)  # a change cut short by a crash first: this ingest's end would clear its marker
         step("check it against the store")
         known = _known_entities(store, loaded)
         errors = _conflicts(store, loaded, known)

@@ -4,7 +4,9 @@ A change to a live store is two steps: the change itself (one Oxigraph transacti
 or nothing) and re-deriving graph ``aik:derived`` from the rules. A process killed between
 the two would leave shortcut edges that disagree with the facts. So a writer leaves a marker
 beside the store before it starts and removes it when the derived edges are written; whoever
-opens the store next (``aikg serve`` on start) finds the marker and derives again.
+opens the store next (``aikg serve`` on start) or writes it next (an update, an ingest) finds
+the marker and derives again first: a later change's own end would otherwise clear the marker,
+and its derived edges, brought in step node by node, would not cover the change cut short.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ through :func:`apply_update`:
   ``SELECT`` (:mod:`graph.update_effects`);
 - the rules then run over the quads of those nodes, before and after (:mod:`graph.incremental_derivation`),
   else over the whole store, and only the difference in ``aik:derived`` is written;
-- a marker covers a crash between the update and the derived edges (:mod:`graph.recovery`);
+- a marker covers a crash between the update and the derived edges (:mod:`graph.recovery`); a marker
+  left by an earlier crash is repaired first;
 - the whole counts as one write (:meth:`graph.store.Store.counted_once`), recorded with the quads
   it added or the nodes it touched, so the server's query workers, in other processes, bring
   their caches in step instead of making them afresh (:mod:`graph.write_count`).
@@ -24,7 +25,7 @@ import pyoxigraph as ox
 
 from graph import incremental_derivation, query_guard, recovery, update_effects
 from graph.build import rederive_difference
-from graph.store import Store, StoreError
+from graph.store import CountedWrite, Store, StoreError
 from graph.syntax_positions import unshift
 from ontology import DERIVED_GRAPH, PREFIXES
 
@@ -58,31 +59,40 @@ def apply_update(store: Store, update: str, *, base_iri: str | None = None, at_m
         raise StoreError(f"{store.location}: opened read-only; the update was not applied")
     at_most = READ_AGAIN_AT_MOST if at_most is None else at_most
     text = PROLOGUE + update
-    with store.writing("an update with its derived edges"), store.counted_once() as counted:
-        named = _named_data(text, base_iri)
-        if named is None:  # an update with a WHERE names its quads through it, read before it runs
-            named = update_effects.quads_named(store, text, base_iri, at_most)
-        # The rules run over the named nodes' quads, before and after, instead of over the whole store
-        # (0.1-0.2 s at a million triples, where the whole store's rules take 1.4 s).
-        nodes = incremental_derivation.changed_nodes(named) if named is not None else None
-        before = incremental_derivation.derived_from(store, nodes) if nodes is not None else None
-        marker = recovery.begin_change(store.location)  # a crash from here on is repaired on the next start
-        try:
-            store.update(text, base_iri=base_iri)
-        except SyntaxError as exc:
-            recovery.end_change(marker)  # nothing changed
-            raise SyntaxError(unshift(str(exc), len(PROLOGUE))) from None
-        except RuntimeError:  # the update itself failed: all rolled back
-            recovery.end_change(marker)
-            raise
-        followed = incremental_derivation.bring_in_step(store, nodes, before) if nodes is not None and before is not None else None
-        # Else only the difference from the whole store's derivation is written: an update of a few triples writes a few.
-        total, gone, new = (None, *followed) if followed is not None else rederive_difference(store)
-        derived = total if gone is None or new is None else len(gone) + len(new)
-        store.flush()
+    with store.writing("an update with its derived edges"):
+        # A change cut short by a crash first: its derived edges, from the whole store, counted as a write of
+        # its own with no record (readers make their caches afresh; they never saw that change).
+        recovery.repair(store)
+        with store.counted_once() as counted:
+            return _apply(store, text, base_iri, at_most, counted)
+
+
+def _apply(store: Store, text: str, base_iri: str | None, at_most: int, counted: CountedWrite) -> Applied:
+    """:func:`apply_update` once the write lock is held and no earlier change is pending."""
+    named = _named_data(text, base_iri)
+    if named is None:  # an update with a WHERE names its quads through it, read before it runs
+        named = update_effects.quads_named(store, text, base_iri, at_most)
+    # The rules run over the named nodes' quads, before and after, instead of over the whole store
+    # (0.1-0.2 s at a million triples, where the whole store's rules take 1.4 s).
+    nodes = incremental_derivation.changed_nodes(named) if named is not None else None
+    before = incremental_derivation.derived_from(store, nodes) if nodes is not None else None
+    marker = recovery.begin_change(store.location)  # a crash from here on is repaired by the next start or write
+    try:
+        store.update(text, base_iri=base_iri)
+    except SyntaxError as exc:
+        recovery.end_change(marker)  # nothing changed
+        raise SyntaxError(unshift(str(exc), len(PROLOGUE))) from None
+    except RuntimeError:  # the update itself failed: all rolled back
         recovery.end_change(marker)
-        applied = _what_changed(derived, text, named, gone, new, at_most)
-        counted.added, counted.touched = applied.added, applied.touched
+        raise
+    followed = incremental_derivation.bring_in_step(store, nodes, before) if nodes is not None and before is not None else None
+    # Else only the difference from the whole store's derivation is written: an update of a few triples writes a few.
+    total, gone, new = (None, *followed) if followed is not None else rederive_difference(store)
+    derived = total if gone is None or new is None else len(gone) + len(new)
+    store.flush()
+    recovery.end_change(marker)
+    applied = _what_changed(derived, text, named, gone, new, at_most)
+    counted.added, counted.touched = applied.added, applied.touched
     return applied
 
 

@@ -271,3 +271,53 @@ def test_only_small_additions_leave_a_record(store: Path, monkeypatch) -> None:
     assert (folder / f"{small}.nq").read_bytes().count(b"\n") == 1
     assert write_count.changes_since(write_count.count_path(store), big, small).added.count(b"\n") == 1
     assert write_count.changes_since(write_count.count_path(store), big - 1, small) is None, "the big write left none"
+
+
+CUT_SHORT = """
+import os, sys
+import graph
+from graph import recovery
+kg = graph.open_graph(sys.argv[1])
+with kg.writing(), kg.counted_once():  # as graph.update does it, killed between the facts and their derived edges
+    recovery.begin_change(kg.location)
+    kg.update('INSERT DATA { GRAPH <https://w3id.org/aikg/source/cut-short> { <https://w3id.org/aikg/id/cut-round> '
+              'a <https://w3id.org/aikg/ontology#FundingRound> ; <https://w3id.org/aikg/ontology#recipient> <https://w3id.org/aikg/id/xai> ; '
+              '<https://w3id.org/aikg/ontology#investor> <https://w3id.org/aikg/id/nvidia> } }')
+    kg.flush()
+    os._exit(9)
+"""
+"""A program killed after an update's facts were written and before their derived edges and its count."""
+
+
+@pytest.mark.parametrize("next_write", ["update", "ingest"])
+def test_the_next_write_repairs_a_change_cut_short_and_readers_make_their_caches_afresh(store: Path, tmp_path: Path,
+                                                                                        next_write: str) -> None:
+    import graph
+    from api.workers import _reopen, store_cache
+    from graph import analysis
+    from graph.build import derived_now, derived_triples
+    from graph.recovery import marker_path
+
+    reader, opened_as = _reopen(str(store), None, None, writes=(0, write_count.writes(store)))
+    store_cache(reader)["projection"] = analysis.project(reader)
+    counted = write_count.writes(store)
+    killed = subprocess.run([sys.executable, "-c", CUT_SHORT, str(store)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == 9, killed.stderr
+    assert marker_path(store).exists() and write_count.writes(store) == counted, "cut short: facts written, nothing counted"
+    kg = graph.open_graph(store)
+    try:
+        if next_write == "update":
+            graph.update(kg, XAI_NOTE.replace("{label}", "after the crash"))
+        else:
+            facts = tmp_path / "nova.yaml"
+            facts.write_text(SERVED_FILE, encoding="utf-8")
+            from graph.ingest import ingest
+
+            ingest(kg, facts)
+        assert not marker_path(store).exists()
+        assert {line.decode() for line in derived_now(kg)} == {f"{t.subject} {t.predicate} {t.object} ." for t in derived_triples(kg)}
+    finally:
+        kg.close()
+    remade, _ = _reopen(str(store), reader, opened_as, writes=(0, write_count.writes(store)))
+    assert "projection" not in store_cache(remade), "the change cut short left no record: made afresh"
+    assert "fundedBy" in (analysis.project(remade).get_edge_data("xai", "nvidia") or {}), "derived by the repair"
