@@ -147,7 +147,7 @@ def query(
     try:
         result = s.query(sparql, prefixes=dict(PREFIXES))  # type: ignore[arg-type]
     except SyntaxError as exc:
-        fail(f"bad query: {exc}", 2)
+        fail(syntax_error("bad query", exc, file), 2)
     _print_result(result, fmt)
 
 
@@ -270,6 +270,13 @@ def _open(store: str | None, *, read_only: bool = True):
         return open_store(store, read_only=read_only)
     except StoreError as exc:
         fail(str(exc), 1)
+
+
+def syntax_error(what: str, exc: SyntaxError, file: Path | None) -> str:
+    """One stderr line for a query or update that does not parse: the file it came from, if any, and the parser's
+    position and message (its list of what it expected runs over several lines)."""
+    where = f"{file}: " if file is not None and str(file) != "-" else ""
+    return f"{where}{what}: {' '.join(str(exc).split())}"
 
 
 def _read(path: Path) -> str:

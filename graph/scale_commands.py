@@ -152,7 +152,7 @@ def update(
     import sys
 
     from graph import write_lock
-    from graph.cli import _open, _read, fail
+    from graph.cli import _open, _read, fail, syntax_error
     from graph.store import StoreError
     from graph.updates import apply_update
 
@@ -172,7 +172,7 @@ def update(
     except typer.Exit:  # from fail() above: a RuntimeError too, already told
         raise
     except SyntaxError as exc:
-        fail(f"bad update: {exc} (nothing changed)", 2)
+        fail(syntax_error("bad update", exc, file) + " (nothing changed)", 2)
     except RuntimeError as exc:
         fail(f"the update was not applied: {exc} (nothing changed)", 2)
     except (StoreError, OSError) as exc:

@@ -105,8 +105,10 @@ def test_aikg_update_from_a_terminal_reaches_the_server_with_its_derived_edges(s
             path = httpx.get(base + "/paths", params={"from": "nvidia", "to": "xai"}, timeout=60)
             assert path.status_code == 200 and path.json()["hops"] == 1, path.text
 
-        bad = aikg("update", "INSERT DATA {\n  id:x aik:note }", "--store", str(store))
-        assert bad.returncode == 2 and "bad update" in bad.stderr and "2:" in bad.stderr and "nothing changed" in bad.stderr, bad.stderr
+        update.write_text("INSERT DATA {\n  id:x aik:note }", encoding="utf-8")
+        bad = aikg("update", "-f", str(update), "--store", str(store))
+        assert bad.returncode == 2 and bad.stderr.startswith(f"aikg: {update}: bad update: error at 2:"), bad.stderr
+        assert len(bad.stderr.strip().splitlines()) == 1 and bad.stderr.strip().endswith("(nothing changed)"), bad.stderr
         refused = aikg("update", "DROP GRAPH <https://w3id.org/aikg/source/no-such-graph>", "--store", str(store))
         assert refused.returncode == 2 and "not applied" in refused.stderr, refused.stderr
         neither = aikg("update", "--store", str(store))
