@@ -81,14 +81,14 @@ def count_write(location: str | os.PathLike[str] | None, added: bytes | None = N
 
 
 KEEP_CHANGES = 32
-"""How many of the last writes keep their record of added quads (a reader further behind makes its caches afresh)."""
+"""How many of the last writes keep their record (a reader further behind makes its caches afresh)."""
 RECORD_QUADS = 10_000
 """A write that adds more quads than this leaves no record (readers make their caches afresh): a fact file adds
 tens to hundreds, and the records on disk stay under some 64 MB however big the writes."""
 
 
 def changes_path(count_file: Path) -> Path:
-    """The folder of the records of added quads, beside the count."""
+    """The folder of the records of what each write changed, beside the count."""
     return count_file.with_name(count_file.name.removesuffix(".writes") + ".changes")
 
 
@@ -132,7 +132,8 @@ def changes_since(path: Path | None, since: int, now: int) -> Change | None:
 def _record(path: Path, count: int, added: bytes | None, touched: frozenset[str] | None) -> None:
     """Leave (or, for a write with no record, remove) the record of the write that makes the count ``count``."""
     folder = changes_path(path)
-    records = {"nq": added, "nodes": None if added is not None or touched is None else "".join(f"{iri}\n" for iri in sorted(touched)).encode()}
+    nodes = None if added is not None or touched is None else "".join(f"{iri}\n" for iri in sorted(touched)).encode()
+    records = {"nq": added, "nodes": nodes}
     if all(record is None for record in records.values()) and not folder.exists():
         return
     folder.mkdir(exist_ok=True)
