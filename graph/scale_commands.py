@@ -3,10 +3,15 @@ RDF files, merge a store's sorted files for reads, add one fact file, apply a SP
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from graph.store import Store
 
 SYNTH_EXIT = "Exit codes: 0 written; 1 the file could not be written; 2 a bad option."
 LOAD_EXIT = "Exit codes: 0 loaded; 1 the work failed (I/O, store locked, disk full, the server refused or did not answer); 2 bad input (missing file, unknown format, a syntax error: file and line are named, the store is unchanged)."
@@ -115,21 +120,14 @@ def ingest(
 
     A server serving the store answers with the new facts from its next request on (or send the file to its POST /ingest).
     """
-    from graph import write_lock
     from graph.build import BuildError
-    from graph.cli import _open, fail
+    from graph.cli import fail
     from graph.ingest import ingest as ingest_file
     from graph.store import StoreError
 
     try:
-        with write_lock.holding(store, "aikg ingest", write_lock.WRITE_WAIT):
-            target = _open(store, read_only=False)
-            if target.read_only:
-                fail(f"{target.location}: another process is writing the store; retry, or POST /ingest to the server that holds it", 1)
-            try:
-                report = ingest_file(target, file)
-            finally:
-                target.close()
+        with _held_for_writing(store, "aikg ingest", "POST /ingest to the server that holds it") as target:
+            report = ingest_file(target, file)
     except BuildError as exc:
         fail(exc.errors + ["ingest refused; the store was not changed"], 2)
     except (StoreError, OSError) as exc:
@@ -151,8 +149,7 @@ def update(
     """
     import sys
 
-    from graph import write_lock
-    from graph.cli import _open, _read, fail, syntax_error
+    from graph.cli import _read, fail, syntax_error
     from graph.store import StoreError
     from graph.updates import apply_update
 
@@ -161,14 +158,8 @@ def update(
     if file is not None:
         sparql = sys.stdin.read() if str(file) == "-" else _read(file)
     try:
-        with write_lock.holding(store, "aikg update", write_lock.WRITE_WAIT):
-            target = _open(store, read_only=False)
-            if target.read_only:
-                fail(f"{target.location}: another process is writing the store; retry, or POST the update to the server that holds it", 1)
-            try:
-                applied = apply_update(target, sparql)  # type: ignore[arg-type]
-            finally:
-                target.close()
+        with _held_for_writing(store, "aikg update", "POST the update to the server that holds it") as target:
+            applied = apply_update(target, sparql)  # type: ignore[arg-type]
     except typer.Exit:  # from fail() above: a RuntimeError too, already told
         raise
     except SyntaxError as exc:
@@ -178,3 +169,20 @@ def update(
     except (StoreError, OSError) as exc:
         fail(str(exc), 1)
     typer.echo(f"Applied; {applied.derived:,} derived triples changed.")
+
+
+@contextmanager
+def _held_for_writing(store: str | None, writer: str, elsewhere: str) -> Iterator[Store]:
+    """The store for one write from the command line: its write lock held (as ``writer``), opened read-write; exit 1
+    if another process holds it read-write (``elsewhere``: where the write could go instead)."""
+    from graph import write_lock
+    from graph.cli import _open, fail
+
+    with write_lock.holding(store, writer, write_lock.WRITE_WAIT):
+        target = _open(store, read_only=False)
+        if target.read_only:
+            fail(f"{target.location}: another process is writing the store; retry, or {elsewhere}", 1)
+        try:
+            yield target
+        finally:
+            target.close()
