@@ -5,13 +5,16 @@ rather than made again.
 Making the projection reads the whole store: 15 s at a million triples, minutes at ten million,
 longer than a request may run. So the first request that needs it starts it in a thread of the
 worker and waits for it a while; if it is not ready by then, the answer is a 503 with
-``Retry-After`` while the thread goes on, and the worker keeps answering other requests.
+``Retry-After`` while the thread goes on, and the worker keeps answering other requests. A
+projection begun for a store that a write has since made stale stops at its next step once the
+worker begins one for the store it opened again.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import weakref
 from typing import Any
 
 import networkx as nx
@@ -28,6 +31,11 @@ WAIT = {"seconds": 20.0}
 _READY, _MAKING = "projection", "projection_in_the_making"
 
 
+_newest: list[weakref.ref[_Making]] = []
+"""The projection this process began last. A worker begins one only for the store it has open, so an older
+one is for a store a write made stale: it stops at its next step instead of taking a core for nothing."""
+
+
 class _Making:
     """A projection being made in a background thread."""
 
@@ -36,11 +44,15 @@ class _Making:
         self.done = threading.Event()
         self.graph: nx.MultiDiGraph | None = None
         self.error: BaseException | None = None
+        _newest[:] = [weakref.ref(self)]  # weak: the projection made lives only as long as the store's caches hold it
         threading.Thread(target=self._make, args=(store,), daemon=True, name="aikg-projection").start()
+
+    def _wanted(self) -> bool:
+        return bool(_newest) and _newest[0]() is self
 
     def _make(self, store: Store) -> None:
         try:
-            self.graph = analysis.project(store)
+            self.graph = analysis.project(store, wanted=self._wanted)
         except BaseException as exc:  # noqa: BLE001 - handed to the request that waits for it
             self.error = exc
         finally:
@@ -65,6 +77,8 @@ def cached_projection(store: Store) -> nx.MultiDiGraph:
                                  f"being made: {time.monotonic() - making.started:.0f} s so far; ask again shortly",
                             retry_after=10)
     del cache[_MAKING]
+    if isinstance(making.error, analysis.Abandoned):  # a newer projection was begun: the store changed meanwhile
+        raise ProtocolError(503, "the graph changed while its network was being made; ask again", retry_after=1)
     if making.error is not None:
         raise making.error
     cache[_READY] = making.graph

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 from collections import defaultdict
 from functools import lru_cache
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -36,12 +36,24 @@ SHORTCUT_ROLES = {
 }
 
 
-def project(store: Store) -> nx.MultiDiGraph:
-    """Read the store into a directed multigraph of entities and events."""
+class Abandoned(Exception):
+    """A projection stopped between its steps: it was no longer wanted (see :func:`project`)."""
+
+
+def project(store: Store, *, wanted: Callable[[], bool] | None = None) -> nx.MultiDiGraph:
+    """Read the store into a directed multigraph of entities and events.
+
+    ``wanted``: asked before each step (the nodes, the edges, the events attached to shortcut
+    edges: 5, 14 and 1.4 s at a million triples); once it answers False the projection stops
+    with :class:`Abandoned`, as a server's worker does when a write has made it stale.
+    """
     graph = nx.MultiDiGraph()
-    _read_nodes(graph, store)
-    _read_edges(graph, store)
-    _attach_events_to_shortcuts(graph)
+    steps = (("nodes", lambda: _read_nodes(graph, store)), ("edges", lambda: _read_edges(graph, store)),
+             ("events", lambda: _attach_events_to_shortcuts(graph)))
+    for step, run in steps:
+        if wanted is not None and not wanted():
+            raise Abandoned(f"the projection was no longer wanted before its {step}")
+        run()
     return graph
 
 

@@ -59,7 +59,7 @@ def apply_update(store: Store, update: str, *, base_iri: str | None = None, at_m
         raise StoreError(f"{store.location}: opened read-only; the update was not applied")
     at_most = READ_AGAIN_AT_MOST if at_most is None else at_most
     text = PROLOGUE + update
-    with store.writing("an update with its derived edges"):
+    with store.writing("graph.update"):  # named to another writer only when no caller holds the lock already
         # A change cut short by a crash first: its derived edges, from the whole store, counted as a write of
         # its own with no record (readers make their caches afresh; they never saw that change).
         recovery.repair(store)

@@ -58,3 +58,37 @@ def test_served_paths_answer_503_until_the_projection_is_made_then_200(big_store
             assert response.status_code == 503, response.text
             time.sleep(0.2)
         assert answered is not None and len(answered["nodes"]) > 10
+
+
+def test_a_projection_a_newer_one_replaces_stops_at_its_next_step(big_store: Path, monkeypatch) -> None:
+    """A worker that opened the store again after a write begins a projection of it: the one begun for the store
+    before stops before reading the edges (14 s of 20 at a million triples) instead of taking a core for nothing."""
+    import threading
+
+    from api.workers import store_cache
+
+    gate, edges_read = threading.Event(), []
+    read_nodes, read_edges = analysis._read_nodes, analysis._read_edges
+    monkeypatch.setattr(analysis, "_read_nodes", lambda *a, **k: (gate.wait(60), read_nodes(*a, **k))[1])
+    monkeypatch.setattr(analysis, "_read_edges", lambda *a, **k: (edges_read.append(1), read_edges(*a, **k))[1])
+    monkeypatch.setitem(projection.WAIT, "seconds", 0.01)
+    stale, current = open_store(big_store, read_only=True), open_store(big_store, read_only=True)
+    try:
+        with pytest.raises(ProtocolError):
+            projection.cached_projection(stale)  # begun, and held at its first step
+        abandoned = store_cache(stale)[projection._MAKING]
+        with pytest.raises(ProtocolError):
+            projection.cached_projection(current)  # the store opened again: a newer projection begun
+        gate.set()
+        assert abandoned.done.wait(60) and isinstance(abandoned.error, analysis.Abandoned)
+        monkeypatch.setitem(projection.WAIT, "seconds", 120)
+        with pytest.raises(ProtocolError) as told:  # a request still on the stale store is told to ask again
+            projection.cached_projection(stale)
+        assert told.value.status == 503 and told.value.headers["Retry-After"] == "1" and "changed" in str(told.value)
+        made = projection.cached_projection(current)
+        assert edges_read == [1], "only the projection still wanted read the edges"
+        fresh = analysis.project(current)
+    finally:
+        stale.close()
+        current.close()
+    assert (made.number_of_nodes(), made.number_of_edges()) == (fresh.number_of_nodes(), fresh.number_of_edges())
