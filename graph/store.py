@@ -118,9 +118,9 @@ class CountedWrite:
         else:
             self.added = None
 
-    def recorded(self) -> CountedWrite:
+    def recorded(self) -> tuple[list[ox.Quad] | None, frozenset[str] | None]:
         """What to record: the nodes touched if known, else the quads added if that is all the writes did."""
-        return CountedWrite(self.writes, None if self.touched is not None else self.added, self.touched)
+        return (None, self.touched) if self.touched is not None else (self.added, None)
 
 
 class Store:
@@ -368,13 +368,13 @@ class Store:
         finally:
             del holding[thread]
             if counted.writes:
-                self._count_write(None if failed else counted.recorded())
+                self._record_count(*((None, None) if failed else counted.recorded()))
 
     def _held_counts(self) -> dict[int, CountedWrite]:
         """The blocks of :meth:`counted_once` open on this store, by thread."""
         return self.__dict__.setdefault("_counting", {})  # made on first use: a remote store does not run Store.__init__
 
-    def _count_write(self, added: Iterable[ox.Quad] | CountedWrite | None = None) -> None:
+    def _count_write(self, added: Iterable[ox.Quad] | None = None) -> None:
         """Count a write to a live store on disk, so readers in other processes open it again (:mod:`graph.write_count`).
 
         ``added``: the quads the write added, when that is all it did; recorded (up to
@@ -382,17 +382,18 @@ class Store:
         so that readers bring their caches in step rather than make them afresh. Inside
         :meth:`counted_once` the write is only noted, and counted when the block ends.
         """
-        if self._generation is None or self.read_only:
-            return
         held = self._held_counts().get(threading.get_ident())
-        if held is not None and not isinstance(added, CountedWrite):
+        if held is not None:
             held.note(added)
+        else:
+            self._record_count(added, None)
+
+    def _record_count(self, added: Iterable[ox.Quad] | None, touched: frozenset[str] | None) -> None:
+        """Count one write of a live store on disk, with its record: the quads it added, else the nodes it touched."""
+        if self._generation is None or self.read_only:
             return
         from graph.write_count import RECORD_QUADS, count_write  # it builds on this module
 
-        touched = None
-        if isinstance(added, CountedWrite):
-            added, touched = added.added, added.touched
         record = None
         if isinstance(added, (list, tuple)) and len(added) <= RECORD_QUADS:
             record = ox.serialize(added, format=ox.RdfFormat.N_QUADS)
