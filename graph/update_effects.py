@@ -1,6 +1,7 @@
-"""What an update with a ``WHERE`` will delete and insert, found before it runs, so what follows it can follow node by node.
+"""What an update will delete and insert, found before it runs, so what follows it can follow node by node.
 
-An update of ``INSERT DATA`` and ``DELETE DATA`` names its quads; ``DELETE {...} INSERT {...}
+An update of ``INSERT DATA`` and ``DELETE DATA`` names its quads: they are read by running it on an
+empty store in memory with each ``DELETE DATA`` made an ``INSERT DATA``. ``DELETE {...} INSERT {...}
 WHERE {...}`` (or ``DELETE WHERE {...}``) names them through its ``WHERE``, which reads the
 store as it is before the update. So, before it runs: the ``WHERE`` runs as a ``SELECT`` of the
 variables the templates use, each solution fills the templates in, and the filled-in templates,
@@ -9,24 +10,31 @@ insert (a quad it deletes that was not there is among them; that costs a node re
 a change missed). The derived edges and the readers' caches then follow those quads' nodes, as
 after an update of data, instead of the whole store.
 
-Only the plain case is followed: one operation, no ``WITH`` or ``USING`` (they change the
+Only the plain case of those is followed: one operation, no ``WITH`` or ``USING`` (they change the
 dataset the ``WHERE`` reads), no blank nodes in the templates (each solution would make new
 ones), every template variable bound in every solution, and at most ``at_most`` solutions.
-Anything else gives None, and the caller does what it did before: the whole store.
+Anything else gives None, and the caller does what it did before: the whole store. So does an
+update of data with blank nodes, which the store names afresh.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
 
-from graph.query_guard import GuardError, Token, matching_brace, operations, tokenize
+from graph.query_guard import GuardError, Token, data_as_inserts, matching_brace, operations, tokenize
 from graph.store import Store
 
 
 def quads_named(store: Store, update: str, base_iri: str | None, at_most: int) -> list[ox.Quad] | None:
-    """The quads the one ``DELETE``/``INSERT ... WHERE`` operation of ``update`` may delete or insert in ``store`` as it is
-    now; None if the update is not of that plain kind (see the module's docstring) or its ``WHERE`` finds more than
-    ``at_most`` solutions."""
+    """The quads ``update`` may delete or insert in ``store`` as it is now: every quad of its ``INSERT DATA`` and
+    ``DELETE DATA`` operations, or what its one ``DELETE``/``INSERT ... WHERE`` operation's templates give; None if it
+    is of neither plain kind (see the module's docstring) or its ``WHERE`` finds more than ``at_most`` solutions."""
+    inserts = data_as_inserts(update)
+    if inserts is not None:
+        quads = _written_to_an_empty_store(inserts, base_iri)
+        if quads is None or any(isinstance(term, ox.BlankNode) for q in quads for term in (q.subject, q.object, q.graph_name)):
+            return None
+        return quads
     try:
         ops = [op for op in operations(tokenize(update)) if op]
     except GuardError:
@@ -53,10 +61,16 @@ def quads_named(store: Store, update: str, base_iri: str | None, at_most: int) -
     if not rows:
         return []  # the WHERE finds nothing: the update changes nothing
     filled = [f"INSERT DATA {{ {_filled(update, op, start, end, row)} }}" for row in rows for start, end in templates]
+    # None also for a value the update would skip where it stands (a literal as a subject): not the plain case.
+    return _written_to_an_empty_store(prologue + " ; ".join(filled), base_iri)
+
+
+def _written_to_an_empty_store(inserts: str, base_iri: str | None) -> list[ox.Quad] | None:
+    """The quads ``INSERT DATA`` operations write to an empty store in memory; None if they do not run there."""
     scratch = ox.Store()
     try:
-        scratch.update(prologue + " ; ".join(filled), base_iri=base_iri)
-    except SyntaxError:  # a value the update would skip where it stands (a literal as a subject): not the plain case
+        scratch.update(inserts, base_iri=base_iri)
+    except (SyntaxError, RuntimeError, OSError):
         return None
     return list(scratch)
 

@@ -3,9 +3,9 @@
 The server's ``POST /sparql`` and a Python program's :func:`graph.update` both apply an update
 through :func:`apply_update`:
 
-- the quads it names are read first: by running its ``INSERT DATA``/``DELETE DATA`` on an empty
-  store, or, for one plain ``DELETE``/``INSERT ... WHERE``, by running its ``WHERE`` as a
-  ``SELECT`` (:mod:`graph.update_effects`);
+- the quads it names are read first (:mod:`graph.update_effects`): those of its ``INSERT DATA``
+  and ``DELETE DATA``, or, for one plain ``DELETE``/``INSERT ... WHERE``, those its ``WHERE``,
+  run as a ``SELECT``, fills its templates with;
 - the rules then run over the quads of those nodes, before and after (:mod:`graph.incremental_derivation`),
   else over the whole store, and only the difference in ``aik:derived`` is written;
 - a marker covers a crash between the update and the derived edges (:mod:`graph.recovery`); a marker
@@ -69,9 +69,7 @@ def apply_update(store: Store, update: str, *, base_iri: str | None = None, at_m
 
 def _apply(store: Store, text: str, base_iri: str | None, at_most: int, counted: CountedWrite) -> Applied:
     """:func:`apply_update` once the write lock is held and no earlier change is pending."""
-    named = _named_data(text, base_iri)
-    if named is None:  # an update with a WHERE names its quads through it, read before it runs
-        named = update_effects.quads_named(store, text, base_iri, at_most)
+    named = update_effects.quads_named(store, text, base_iri, at_most)  # an update with a WHERE: read before it runs
     # The rules run over the named nodes' quads, before and after, instead of over the whole store
     # (0.1-0.2 s at a million triples, where the whole store's rules take 1.4 s).
     nodes = incremental_derivation.changed_nodes(named) if named is not None else None
@@ -110,24 +108,3 @@ def _what_changed(derived: int, text: str, named: list[ox.Quad] | None, gone: se
 
 def _triples(lines: set[bytes]) -> list[ox.Triple]:
     return list(ox.parse(b"\n".join(lines), ox.RdfFormat.N_TRIPLES)) if lines else []
-
-
-def _named_data(update: str, base_iri: str | None) -> list[ox.Quad] | None:
-    """Every quad an update of ``INSERT DATA`` and ``DELETE DATA`` operations names, inserted or deleted, read by running
-    it on an empty store in memory with each ``DELETE DATA`` made an ``INSERT DATA``.
-
-    None for any other update (a ``WHERE`` depends on the store), and for one with blank nodes,
-    which the store named afresh.
-    """
-    inserts = query_guard.data_as_inserts(update)
-    if inserts is None:
-        return None
-    scratch = ox.Store()
-    try:
-        scratch.update(inserts, base_iri=base_iri)
-    except (SyntaxError, RuntimeError, OSError):  # the update itself is checked when it runs; here, read afresh
-        return None
-    quads = list(scratch)
-    if any(isinstance(term, ox.BlankNode) for q in quads for term in (q.subject, q.object, q.graph_name)):
-        return None
-    return quads

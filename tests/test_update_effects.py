@@ -24,6 +24,8 @@ FOLLOWED = {
         WHERE { GRAPH ?g { ?r aik:amountUSD ?usd FILTER(?usd >= 5000000000) } }""",
     "constant-templates": f"INSERT {{ GRAPH {_FASTVIEW} {{ id:xai aik:investor id:nvidia }} }} WHERE {{ GRAPH ?g {{ id:xai a ?c }} }}",
     "nothing-found": "DELETE { GRAPH ?g { ?r aik:status ?s } } WHERE { GRAPH ?g { ?r aik:status ?s ; aik:recipient id:nobody } }",
+    "data": f"""DELETE DATA {{ GRAPH {_FASTVIEW} {{ id:spacex-invests-in-xai-2025 aik:investor id:spacex }} }} ;
+        INSERT DATA {{ GRAPH {_FASTVIEW} {{ id:spacex-invests-in-xai-2025 aik:investor id:nvidia }} }}""",
 }
 NOT_FOLLOWED = {
     "with": "WITH <https://w3id.org/aikg/ontology#derived> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
@@ -32,6 +34,7 @@ NOT_FOLLOWED = {
     "a-variable-left-unbound": "INSERT { GRAPH src:t { ?r aik:status ?s } } WHERE { GRAPH ?g { ?r a aik:FundingRound OPTIONAL { ?r aik:nothing ?s } } }",
     "a-literal-as-subject": "INSERT { GRAPH src:t { ?label a aik:Name } } WHERE { GRAPH aik:entities { id:xai rdfs:label ?label } }",
     "clear": "CLEAR GRAPH src:t",
+    "data-with-a-blank-node": "INSERT DATA { GRAPH src:t { id:xai aik:note [ rdfs:label \"x\" ] } }",
     "bad-syntax": "DELETE { GRAPH ?g { ?r aik:status ?s } } WHERE { GRAPH ?g { ?r aik:status } }",
 }
 
