@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import OrderedDict
 from typing import Any
 
@@ -19,7 +18,7 @@ from api.projection import cached_projection
 from api.reading import read, read_cached
 from api.workers import Written, store_cache
 from graph import analysis
-from graph.cards import UnknownEntity, closest_slugs, entity_card, local, slug_of
+from graph.cards import UnknownEntity, closest_slugs, entity_card, local, normalise, slug_of
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store, iri_values
 from ontology import AIK, ID, PREFIXES, sparql_prologue
@@ -40,11 +39,6 @@ _SLUG = Path(description="The entity's slug: lower-case, hyphenated", examples=[
 
 
 # -- tasks (run in a query worker) ----------------------------------------------------------------
-
-def normalise(text: str) -> str:
-    """Fold case and width (``ｘＡＩ`` → ``xai``) so search matches however a name is typed."""
-    return unicodedata.normalize("NFKC", text).casefold().strip()
-
 
 def search(store: Store, q: str, type_: str | None, limit: int, offset: int) -> dict[str, Any]:
     """Entities whose label or alias contains ``q`` (normalised), best matches first."""

@@ -4,6 +4,7 @@
 >>> kg = graph.open_graph(":memory:")          # builds the bundled facts into memory
 >>> rows = graph.query(kg, "SELECT ?name WHERE { ?x a aik:DataCenter ; rdfs:label ?name FILTER(lang(?name) = 'en') }")
 >>> card = graph.entity_card(kg, "xai")
+>>> graph.find_entity(kg, "Elon Musk")           # a slug, IRI, name or alias → the slug: 'elon-musk'
 >>> graph.update(kg, "INSERT DATA { GRAPH <urn:my-notes> { id:xai rdfs:comment 'checked' } }")  # derived edges follow
 >>> g = graph.project(kg)                         # a networkx MultiDiGraph keyed by slug
 """
@@ -18,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from graph.analysis import project
     from graph.build import BuildError, build_store
-    from graph.cards import UnknownEntity, entity_card
+    from graph.cards import AmbiguousName, UnknownEntity, entity_card, find_entity
     from graph.shared_store import SharedStore
     from graph.store import Store, StoreError, open_store
 
 _HOMES = {
     "project": "graph.analysis", "BuildError": "graph.build", "build_store": "graph.build",
-    "UnknownEntity": "graph.cards", "entity_card": "graph.cards",
+    "UnknownEntity": "graph.cards", "AmbiguousName": "graph.cards", "entity_card": "graph.cards", "find_entity": "graph.cards",
     "Store": "graph.store", "StoreError": "graph.store", "open_store": "graph.store", "SharedStore": "graph.shared_store",
 }
 """Where each name of the API lives. They are imported when first used, so importing one module of
@@ -39,6 +40,7 @@ def __getattr__(name: str) -> Any:
     return value
 
 __all__ = [
+    "AmbiguousName",
     "BuildError",
     "SharedStore",
     "Store",
@@ -46,6 +48,7 @@ __all__ = [
     "UnknownEntity",
     "build_store",
     "entity_card",
+    "find_entity",
     "open_graph",
     "open_store",
     "project",

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from graph.build import BuildError, build_store, input_files, prepare
-from graph.cards import UnknownEntity, entity_card
+from graph.cards import AmbiguousName, UnknownEntity, entity_card, find_entity
 from graph.export.rdf import RDF_FORMATS, export_rdf
 from graph.stats import graph_stats
 from graph.store import StoreError, open_store
@@ -153,14 +153,15 @@ def query(
 
 @app.command()
 def show(
-    slug: Annotated[str, typer.Argument(help="The entity's slug, e.g. xai or elon-musk.")],
+    entity: Annotated[str, typer.Argument(help="The entity: its slug (xai, elon-musk), IRI or a name or alias of it (\"Elon Musk\", case and width folded).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Print an entity card: names, classes, relations and events, each with its source."""
+    kg = _open(store)
     try:
-        card = entity_card(_open(store), slug)
-    except UnknownEntity as exc:
+        card = entity_card(kg, find_entity(kg, entity))
+    except (UnknownEntity, AmbiguousName) as exc:
         fail(str(exc), 2)
     if as_json:
         out.print_json(json.dumps(card, ensure_ascii=False, default=str))

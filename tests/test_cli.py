@@ -121,6 +121,31 @@ def test_show_unknown_slug_suggests_the_closest(store):
     assert "no entity 'colosus'; did you mean colossus" in run.stderr
 
 
+@pytest.mark.parametrize("entity", ["Elon Musk", "イーロン・マスク", "https://w3id.org/aikg/id/elon-musk"])
+def test_show_takes_a_name_or_an_iri_as_well_as_a_slug(store, entity):
+    run = aikg("show", entity, "--json", store=store)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["slug"] == "elon-musk"
+
+
+def test_show_text_that_cannot_be_a_slug_is_an_unknown_entity(store):
+    run = aikg("show", "x> ?p ?o } } #", store=store)
+    assert run.returncode == 2
+    assert run.stderr == "aikg: no entity 'x> ?p ?o } } #'\n"
+
+
+def test_show_a_name_two_entities_carry_lists_both_and_exits_2(store):
+    alias = "GRAPH aik:entities { id:spacex skos:altLabel 'Musk'@en }"
+    assert aikg("update", f"INSERT DATA {{ {alias} }}", store=store).returncode == 0
+    try:
+        run = aikg("show", "Musk", store=store)
+    finally:
+        assert aikg("update", f"DELETE DATA {{ {alias} }}", store=store).returncode == 0
+    assert run.returncode == 2
+    assert run.stderr == "aikg: 'Musk' names 2 entities: elon-musk (Elon Musk), spacex (SpaceX); give one's slug\n"
+    assert aikg("show", "Musk", "--json", store=store).returncode == 0
+
+
 def test_stats_json(store):
     stats = json.loads(aikg("stats", "--json", store=store).stdout)
     assert stats["events"]["FundingRound"] == 3

@@ -47,6 +47,33 @@ def test_entity_card_lists_the_three_rounds_of_xai(kg):
         graph.entity_card(kg, "no-such-entity")
 
 
+@pytest.mark.parametrize("text, slug", [
+    ("elon-musk", "elon-musk"), ("Elon Musk", "elon-musk"), ("  elon musk ", "elon-musk"), ("ｘＡＩ", "xai"),
+    ("X.AI", "xai"), ("イーロン・マスク", "elon-musk"), ("https://w3id.org/aikg/id/nvidia", "nvidia"),
+])
+def test_find_entity_takes_a_slug_an_iri_a_name_or_an_alias(kg, text, slug):
+    assert graph.find_entity(kg, text) == slug
+
+
+@pytest.mark.parametrize("text", ["Nobody Known", "x> ?p ?o } } #", "colossus\n<id:xai>"])
+def test_text_naming_no_entity_is_an_unknown_entity_not_a_query_error(kg, text):
+    with pytest.raises(graph.UnknownEntity):
+        graph.find_entity(kg, text)
+    with pytest.raises(graph.UnknownEntity):
+        graph.entity_card(kg, text)
+
+
+def test_a_name_two_entities_carry_is_ambiguous_and_an_alias_from_a_note_is_found():
+    kg = graph.open_graph(":memory:")
+    graph.update(kg, "INSERT DATA { GRAPH aik:entities { id:spacex skos:altLabel 'Musk'@en } "
+                     "GRAPH <urn:notes> { id:colossus skos:altLabel 'The Memphis cluster'@en } }")
+    with pytest.raises(graph.AmbiguousName) as caught:
+        graph.find_entity(kg, "musk")
+    assert [slug for slug, _ in caught.value.matches] == ["elon-musk", "spacex"]
+    assert "'musk' names 2 entities: elon-musk (Elon Musk), spacex (SpaceX); give one's slug" == str(caught.value)
+    assert graph.find_entity(kg, "the memphis cluster") == "colossus"
+
+
 def test_project_is_a_multidigraph_keyed_by_slug(kg):
     g = graph.project(kg)
     assert isinstance(g, nx.MultiDiGraph)

@@ -378,8 +378,17 @@ def test_aikg_view_writes_the_page(tmp_path: Path) -> None:
     assert external_urls(page) == [] and '"mode": "collapse"' in page
 
 
+def test_aikg_view_focus_takes_a_name(tmp_path: Path) -> None:
+    out = tmp_path / "musk.html"
+    result = runner.invoke(app, ["view", "--store", ":memory:", "--focus", "Elon Musk", "--depth", "1", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "nodes within 1 hop(s) of elon-musk" in result.stdout
+    assert "<title>aikg: around elon-musk</title>" in out.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--focus", "xia"], "--focus: no entity 'xia'; did you mean xai?"),
+    (["--focus", "x> ?p"], "--focus: no entity 'x> ?p'"),
     (["--types", "Compny"], "--types: unknown class 'Compny'"),
     (["--since", "2025-7"], "--since: '2025-7' is not a date"),
     (["--events", "both"], "--events 'both': choose show or collapse"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,7 +20,7 @@ def split_types(values: list[str]) -> tuple[str, ...]:
 
 def view(
     output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path("graph.html"),
-    focus: Annotated[Optional[str], typer.Option("--focus", help="Slug of the entity to centre on, e.g. xai; default: the whole graph.")] = None,
+    focus: Annotated[Optional[str], typer.Option("--focus", help="The entity to centre on: its slug (xai), IRI or name (\"Elon Musk\"); default: the whole graph.")] = None,
     depth: Annotated[int, typer.Option("--depth", help="Hops around the focus, either direction.")] = 2,
     types: Annotated[list[str], typer.Option("--types", help="Keep only these classes and their subclasses (comma-separated or repeated), e.g. Organization,Person,FundingRound.")] = [],
     since: Annotated[Optional[str], typer.Option("--since", help="Leave out events that ended before this date (YYYY, YYYY-MM, YYYY-MM-DD).")] = None,
@@ -30,7 +31,7 @@ def view(
 ) -> None:
     """Write an interactive, offline graph view (one HTML file: search, class filter, cards, event switch)."""
     from graph import open_graph
-    from graph.cards import closest_slugs
+    from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, find_entity
     from graph.store import MEMORY
     from graph.cli import _open, _progress, fail
     from graph.view import make_selection
@@ -45,6 +46,11 @@ def view(
     except SelectionError as exc:
         fail(f"--{exc}", 2)
     kg = open_graph(store) if store == MEMORY else _open(store)
+    if focus is not None:
+        try:
+            options = dataclasses.replace(options, focus=find_entity(kg, focus))
+        except (UnknownEntity, AmbiguousName) as exc:
+            fail(f"--focus: {exc}", 2)
     with _progress() as progress:
         task = progress.add_task("reading the graph", total=3)
         try:
@@ -55,7 +61,7 @@ def view(
         except SelectionError as exc:
             fail(f"--{exc}", 2)
         progress.update(task, advance=2, description="drawing")
-        page = render_html(selection, details, title=f"aikg: around {focus}" if focus else "aikg: the graph")
+        page = render_html(selection, details, title=f"aikg: around {options.focus}" if options.focus else "aikg: the graph")
         try:
             output.write_text(page, encoding="utf-8")
         except OSError as exc:
