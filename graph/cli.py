@@ -131,7 +131,7 @@ def validate(
 def query(
     sparql: Annotated[Optional[str], typer.Argument(help="The SPARQL 1.1 query (or use -f).")] = None,
     file: Annotated[Optional[Path], typer.Option("-f", "--file", help="Read the query from a file (- for stdin).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv, tsv (SELECT/ASK) or turtle (CONSTRUCT/DESCRIBE).")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table, json, xml, csv, tsv (SELECT/ASK); table, turtle, ntriples, rdfxml (CONSTRUCT/DESCRIBE).")] = "table",
     store: StoreOption = None,
 ) -> None:
     """Run a SPARQL query; the default graph is the union of all source graphs."""
@@ -139,8 +139,10 @@ def query(
         fail("give a query or -f FILE, not both or neither", 2)
     if file is not None:
         sparql = sys.stdin.read() if str(file) == "-" else _read(file)
-    if fmt not in ("table", "json", "csv", "tsv", "turtle"):
-        fail(f"--format {fmt!r}: choose table, json, csv, tsv or turtle", 2)
+    if fmt != "table" and fmt not in RESULT_FORMATS and fmt not in CONSTRUCT_FORMATS:
+        fail(f"--format {fmt!r}: choose table, {', '.join(RESULT_FORMATS)}, {', '.join(CONSTRUCT_FORMATS)}", 2)
+    if not (sparql or "").strip():
+        fail(f"bad query: {file or 'the query'} is empty", 2)
     from ontology import PREFIXES
 
     s = _open(store)
@@ -294,17 +296,23 @@ def _progress() -> Progress:
                     console=err, transient=True, disable=not err.is_terminal)
 
 
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                  "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+"""``aikg query --format`` for the answers of SELECT and ASK."""
+CONSTRUCT_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+"""``aikg query --format`` for the triples of CONSTRUCT and DESCRIBE (``table`` prints them as Turtle)."""
+
+
 def _print_result(result, fmt: str) -> None:
     if isinstance(result, ox.QueryTriples):
-        if fmt not in ("turtle", "table"):
-            fail(f"--format {fmt}: a CONSTRUCT or DESCRIBE gives triples; use turtle", 2)
-        sys.stdout.write(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode())
+        if fmt not in CONSTRUCT_FORMATS and fmt != "table":
+            fail(f"--format {fmt}: a CONSTRUCT or DESCRIBE gives triples; use {', '.join(CONSTRUCT_FORMATS)}", 2)
+        sys.stdout.write(ox.serialize(result, format=CONSTRUCT_FORMATS.get(fmt, ox.RdfFormat.TURTLE)).decode())
         return
-    if fmt == "turtle":
-        fail("--format turtle needs a CONSTRUCT or DESCRIBE query", 2)
+    if fmt in CONSTRUCT_FORMATS:
+        fail(f"--format {fmt} needs a CONSTRUCT or DESCRIBE query", 2)
     if fmt != "table":
-        fmts = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-        text = result.serialize(format=fmts[fmt]).decode()
+        text = result.serialize(format=RESULT_FORMATS[fmt]).decode()
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     if isinstance(result, ox.QueryBoolean):

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
@@ -59,11 +60,21 @@ def test_query_table_shows_rows_and_count(store):
     assert "2 row(s)" in run.stdout
 
 
-def test_query_turtle_for_construct(store):
-    run = aikg("query", "--format", "turtle", "CONSTRUCT { id:colossus rdfs:label ?l } WHERE { id:colossus rdfs:label ?l }", store=store)
+@pytest.mark.parametrize("fmt, parse_as", [("turtle", "turtle"), ("ntriples", "nt"), ("rdfxml", "xml"), ("table", "turtle")])
+def test_query_gives_the_triples_of_a_construct_in_each_format(store, fmt, parse_as):
+    run = aikg("query", "--format", fmt, "CONSTRUCT { id:colossus rdfs:label ?l } WHERE { id:colossus rdfs:label ?l }", store=store)
     assert run.returncode == 0, run.stderr
-    g = rdflib.Graph().parse(data=run.stdout, format="turtle")
+    g = rdflib.Graph().parse(data=run.stdout, format=parse_as)
     assert {str(o) for o in g.objects()} == {"Colossus", "コロッサス"}
+
+
+def test_query_xml_is_sparql_results_xml(store):
+    run = aikg("query", "--format", "xml", GPU_QUERY, store=store)
+    assert run.returncode == 0, run.stderr
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ElementTree.fromstring(run.stdout)
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["n"]
+    assert [b.text for b in root.findall("r:results/r:result/r:binding/r:literal", ns)] == ["100000", "200000"]
 
 
 def test_query_from_file_and_stdin(store, tmp_path):
@@ -83,8 +94,10 @@ def test_bad_query_names_the_users_own_line(store):
 
 @pytest.mark.parametrize("args, message", [
     (["query"], "give a query or -f FILE"),
-    (["query", "--format", "xml", "ASK {}"], "--format 'xml'"),
+    (["query", "--format", "yaml", "ASK {}"], "--format 'yaml': choose table, json, xml, csv, tsv, turtle, ntriples, rdfxml"),
     (["query", "--format", "turtle", "ASK {}"], "needs a CONSTRUCT or DESCRIBE"),
+    (["query", "--format", "xml", "CONSTRUCT WHERE { ?s ?p ?o }"], "gives triples; use turtle, ntriples, rdfxml"),
+    (["query", "  \n"], "bad query: the query is empty"),
     (["query", "-f", "/no/such/file.rq"], "/no/such/file.rq"),
 ])
 def test_usage_errors_exit_2(store, args, message):
