@@ -23,9 +23,9 @@ import pyoxigraph as ox
 from graph import recovery, shacl
 from graph.build import BuildError, Step, _locator, derived_triples, ontology_quads
 from graph.facts import FactError, FactFileError, LoadedFile, field_path, load_fact_file, referenced_slugs
-from graph.quads import ENTITIES_GRAPH, RDFS_LABEL, entity_iri, entity_quads, fact_file_quads, source_iri
+from graph.quads import ENTITIES_GRAPH, RDF_TYPE, RDFS_LABEL, entity_iri, entity_quads, fact_file_quads, source_iri
 from graph.store import MEMORY, Store
-from ontology import AIK, DERIVED_GRAPH, ID
+from ontology import AIK, DERIVED_GRAPH, ID, SOURCE
 
 
 @dataclass
@@ -49,30 +49,13 @@ def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None,
     """
     step = step or (lambda _: None)
     started = time.perf_counter()
-    step(f"read {Path(path).name}")
-    try:
-        loaded = load_fact_file(path, content)
-    except FactFileError as exc:
-        raise BuildError([str(e) for e in exc.errors]) from None
+    loaded = _load(path, content, step)
     # The checks read what the write then depends on (the source is new, the event ids unused): no other
     # writer between them (the store's write lock; nothing to hold for a store in memory or on a server).
     with store.writing("graph.ingest"):
         recovery.repair(store)  # a change cut short by a crash first: this ingest's end would clear its marker
-        step("check it against the store")
-        known = _known_entities(store, loaded)
-        errors = _conflicts(store, loaded, known)
-        if errors:
-            raise BuildError([str(e) for e in errors])
-        names = {slug: en for slug, (_, en, _) in known.items()}
-        names.update({e.slug: e.name.en for e in loaded.facts.entities})
-        declared = list(entity_quads(loaded.facts.entities))
-        facts = list(fact_file_quads(loaded.facts, names))
-        step("check the SHACL shapes")
-        violations = shacl.validate(declared + facts, _locator([loaded]))
-        if violations:
-            raise BuildError(violations)
-        new = [q for q in declared if not _already_said(q, known)] + facts
-        added, removed = _derived_change(store, new)
+        plan = _plan(store, loaded, step)
+        new, added, removed = plan.new, plan.derived_added, plan.derived_removed
         step(f"write {len(new) + len(added):,} quads")
         marker = recovery.begin_change(store.location) if isinstance(store.location, Path) else None  # a store on disk
         try:
@@ -83,6 +66,99 @@ def ingest(store: Store, path: str | os.PathLike[str], step: Step | None = None,
         finally:
             recovery.end_change(marker)
     return IngestReport(loaded.facts.source.slug, len(new), len(added), len(removed), time.perf_counter() - started, new + added)
+
+
+@dataclass
+class IngestPreview:
+    """What an ingest of a fact file would add to the store, read without writing (``aikg ingest --dry-run``)."""
+
+    source: str
+    quads: int
+    derived_added: int
+    new_entities: list[tuple[str, str]]
+    """(slug, class) of the entities the file declares that the store does not know."""
+    known_entities: list[str]
+    """The slugs the file declares or refers to that the store knows already."""
+    events: dict[str, int]
+    """How many events of each type the file reports."""
+    new_links: list[tuple[str, str, str]]
+    """(subject, predicate, object) of the shortcut edges between entities (funded by, supplies to, ...) the graph
+    does not hold yet."""
+    relations_new: list[tuple[str, str, str]]
+    """The file's relations between entities no source in the store states."""
+    relations_reported: list[tuple[str, str, str, list[str]]]
+    """The file's relations some sources in the store state already, with those sources' slugs."""
+
+
+def preview(store: Store, path: str | os.PathLike[str], *, content: bytes | None = None) -> IngestPreview:
+    """Check the fact file at ``path`` as :func:`ingest` does and say what it would add, writing nothing.
+
+    Raises :class:`BuildError` for a file the ingest would refuse. Needs no write lock: the
+    store may be open read-only, beside a server that holds it.
+    """
+    loaded = _load(path, content, lambda _: None)
+    plan = _plan(store, loaded, lambda _: None)
+    facts = loaded.facts
+    relations = [ox.Triple(entity_iri(r.subject), ox.NamedNode(str(AIK) + r.predicate), entity_iri(r.object))
+                 for r in facts.relations]
+    held = _graphs_holding(store, relations)
+    reported = {t: sorted(g[len(str(SOURCE)):] for g in held.get(t, ()) if g.startswith(str(SOURCE))) for t in relations}
+    events: dict[str, int] = {}
+    events_named = {entity_iri(ev.id) for ev in facts.events}
+    for ev in facts.events:
+        events[ev.type] = events.get(ev.type, 0) + 1
+    return IngestPreview(
+        source=facts.source.slug, quads=len(plan.new), derived_added=len(plan.derived_added),
+        new_entities=[(e.slug, e.class_) for e in facts.entities if e.slug not in plan.known],
+        known_entities=sorted(plan.known),
+        events=events,
+        new_links=sorted(_names(q) for q in plan.derived_added if q.predicate != RDF_TYPE and q.subject not in events_named),
+        relations_new=[_names(t) for t in relations if not reported[t]],
+        relations_reported=[(*_names(t), reported[t]) for t in relations if reported[t]],
+    )
+
+
+@dataclass
+class _Plan:
+    known: dict[str, tuple[str, str, set[tuple[str, str]]]]
+    new: list[ox.Quad]
+    """The file's quads the store does not state yet."""
+    derived_added: list[ox.Quad]
+    derived_removed: list[ox.Quad]
+
+
+def _load(path: str | os.PathLike[str], content: bytes | None, step: Step) -> LoadedFile:
+    step(f"read {Path(path).name}")
+    try:
+        return load_fact_file(path, content)
+    except FactFileError as exc:
+        raise BuildError([str(e) for e in exc.errors]) from None
+
+
+def _plan(store: Store, loaded: LoadedFile, step: Step) -> _Plan:
+    """Check ``loaded`` against the store and the shapes (BuildError, one line per problem) and work out what it writes."""
+    step("check it against the store")
+    known = _known_entities(store, loaded)
+    errors = _conflicts(store, loaded, known)
+    if errors:
+        raise BuildError([str(e) for e in errors])
+    names = {slug: en for slug, (_, en, _) in known.items()}
+    names.update({e.slug: e.name.en for e in loaded.facts.entities})
+    declared = list(entity_quads(loaded.facts.entities))
+    facts = list(fact_file_quads(loaded.facts, names))
+    step("check the SHACL shapes")
+    violations = shacl.validate(declared + facts, _locator([loaded]))
+    if violations:
+        raise BuildError(violations)
+    new = [q for q in declared if not _already_said(q, known)] + facts
+    added, removed = _derived_change(store, new)
+    return _Plan(known, new, added, removed)
+
+
+def _names(statement: ox.Quad | ox.Triple) -> tuple[str, str, str]:
+    """A statement between entities as (subject slug, predicate's local name, object slug)."""
+    return (statement.subject.value[len(str(ID)):], statement.predicate.value[len(str(AIK)):],
+            statement.object.value[len(str(ID)):])
 
 
 # -- checks against the store ------------------------------------------------------------------

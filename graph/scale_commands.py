@@ -3,6 +3,8 @@ RDF files, merge a store's sorted files for reads, add one fact file, apply a SP
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,6 +116,9 @@ def compact(store: StoreOption = None) -> None:
 
 def ingest(
     file: Annotated[Path, typer.Argument(help="One fact file (YAML) for a source document not yet in the store.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file against the store and say what it would add "
+                                          "(new entities, events, links, relations other sources report already); write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="With --dry-run: print what it would add as JSON.")] = False,
     store: StoreOption = None,
 ) -> None:
     """Add one fact file to the built store in one transaction, with its derived edges; nothing changes if it is invalid.
@@ -121,10 +126,21 @@ def ingest(
     A server serving the store answers with the new facts from its next request on (or send the file to its POST /ingest).
     """
     from graph.build import BuildError
-    from graph.cli import fail
+    from graph.cli import _open, fail
     from graph.ingest import ingest as ingest_file
+    from graph.ingest import preview
     from graph.store import StoreError
 
+    if as_json and not dry_run:
+        fail("--json goes with --dry-run", 2)
+    if dry_run:
+        try:
+            _print_preview(preview(_open(store), file), as_json)
+        except BuildError as exc:
+            fail(exc.errors + ["the ingest would be refused"], 2)
+        except (StoreError, OSError) as exc:
+            fail(str(exc), 1)
+        return
     try:
         with _held_for_writing(store, "aikg ingest", "POST /ingest to the server that holds it") as target:
             report = ingest_file(target, file)
@@ -136,6 +152,26 @@ def ingest(
         f"Added {report.source}: {report.quads:,} quads and {report.derived_added:,} derived triples "
         f"in {report.seconds:.2f} s."
     )
+
+
+def _print_preview(seen, as_json: bool) -> None:
+    """``aikg ingest --dry-run``'s answer: what the file would add, one line a kind."""
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(seen), ensure_ascii=False, indent=2))
+        return
+    def statements(items) -> str:
+        return "; ".join(" ".join(item[:3]) + (f" (also in {', '.join(item[3])})" if len(item) > 3 else "") for item in items)
+    typer.echo(f"{seen.source} would add {seen.quads:,} quads and {seen.derived_added:,} derived triples (nothing written).")
+    lines = [
+        ("new entities", ", ".join(f"{slug} ({cls})" for slug, cls in seen.new_entities)),
+        ("entities the store knows", ", ".join(seen.known_entities)),
+        ("events", ", ".join(f"{n} {kind}" for kind, n in sorted(seen.events.items()))),
+        ("new links", statements(seen.new_links)),
+        ("relations no source states yet", statements(seen.relations_new)),
+        ("relations other sources report", statements(seen.relations_reported)),
+    ]
+    for title, text in lines:
+        typer.echo(f"{title}: {text or 'none'}")
 
 
 def update(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -223,6 +224,35 @@ def test_ingest_adds_exactly_the_file_and_its_derived_edges(loaded, tmp_path):
     assert card.returncode == 0 and "acme-gpu-cloud-series-a-2026" in card.stdout
 
 
+def test_ingest_dry_run_says_what_the_file_would_add_and_writes_nothing(loaded, tmp_path):
+    path = tmp_path / "mu.yaml"
+    path.write_text(FACT_FILE.replace("acme", "mu").replace("Acme", "Mu").replace(
+        "relations:\n", "relations:\n  - {subject: antonio-gracias, predicate: associateOf, object: elon-musk}\n"), encoding="utf-8")
+    before = snapshot(loaded)
+    run = aikg("ingest", str(path), "--dry-run", "--json", "--store", str(loaded))
+    assert run.returncode == 0, run.stderr
+    assert snapshot(loaded) == before
+    seen = json.loads(run.stdout)
+    assert seen["source"] == "test-wire-2026-01-mu"
+    assert seen["new_entities"] == [["mu-gpu-cloud", "Company"]]
+    assert {"stratus-cloud", "ashford-bank", "voltaic-semiconductor", "memphis", "venture-wire"} <= set(seen["known_entities"])
+    assert seen["events"] == {"FundingRound": 1, "SupplyDeal": 1}
+    assert seen["new_links"] == [["ashford-bank", "arrangedFinancingFor", "mu-gpu-cloud"], ["mu-gpu-cloud", "fundedBy", "stratus-cloud"],
+                                 ["voltaic-semiconductor", "suppliesTo", "mu-gpu-cloud"]]
+    assert seen["relations_new"] == [["mu-gpu-cloud", "locatedIn", "memphis"]]
+    assert seen["relations_reported"] == [["antonio-gracias", "associateOf", "elon-musk", ["fastview-2025-07-xai-raises-12b"]]]
+    text = aikg("ingest", str(path), "--dry-run", "--store", str(loaded))
+    assert text.returncode == 0, text.stderr
+    assert "relations other sources report: antonio-gracias associateOf elon-musk (also in fastview-2025-07-xai-raises-12b)" in text.stdout
+    assert snapshot(loaded) == before
+    done = aikg("ingest", str(path), "--store", str(loaded))
+    assert done.returncode == 0, done.stderr
+    assert f"{seen['quads']:,} quads and {seen['derived_added']:,} derived triples" in done.stdout, "the dry run counted what the ingest wrote"
+    again = aikg("ingest", str(path), "--dry-run", "--store", str(loaded))
+    assert again.returncode == 2
+    assert "source 'test-wire-2026-01-mu' is already in the store" in again.stderr and "the ingest would be refused" in again.stderr
+
+
 @pytest.mark.parametrize("name, change, message", [
     ("zeta", ("publisher: venture-wire", "publisher: nobody-news"), "source.publisher: 'nobody-news' is not an entity in this file or in the store"),
     ("eta", ("{slug: stratus-cloud, class: Company", "{slug: stratus-cloud, class: Bank"), "entities[1].class: 'stratus-cloud' is a Company in the store, not a Bank"),
@@ -296,6 +326,11 @@ def test_post_ingest_needs_the_token_and_goes_through_the_single_writer(tmp_path
         assert wrong.status_code == 401
         auth = {**yaml_type, "authorization": "Bearer s3cret"}
         assert httpx.get(base + "/paths", params={"from": "valor-equity-partners", "to": "xai"}).status_code == 200  # caches warm
+        assert httpx.post(base + "/ingest/preview", content=SERVED_FILE, headers=yaml_type).status_code == 401
+        preview = httpx.post(base + "/ingest/preview", content=SERVED_FILE, headers=auth, timeout=60)
+        assert preview.status_code == 200, preview.text
+        assert preview.json()["source"] == "test-wire-2026-03-nova" and ["nova-compute", "Company"] in preview.json()["new_entities"]
+        assert httpx.get(base + "/entities/nova-compute").status_code == 404, "the preview wrote nothing"
         assert httpx.post(base + "/ingest", content=SERVED_FILE, headers={**auth, "content-type": "application/json"}).status_code == 415
         added = httpx.post(base + "/ingest", content=SERVED_FILE, headers=auth, timeout=60)
         assert added.status_code == 200, added.text
@@ -307,6 +342,9 @@ def test_post_ingest_needs_the_token_and_goes_through_the_single_writer(tmp_path
         again = httpx.post(base + "/ingest", content=SERVED_FILE, headers=auth, timeout=60)
         assert again.status_code == 400
         assert "request body:2: source.slug: source 'test-wire-2026-03-nova' is already in the store" in again.json()["detail"]
+        refused = httpx.post(base + "/ingest/preview", content=SERVED_FILE, headers=auth, timeout=60)
+        assert refused.status_code == 400 and refused.json()["detail"].endswith("already used in the store\nthe ingest would be refused")
+        assert preview.json()["quads"] == added.json()["quads"] and preview.json()["derived_added"] == added.json()["derived_added"]
         bad = httpx.post(base + "/ingest", content=SERVED_FILE.replace("nova", "orion").replace("valor-equity-partners", "nobody"),
                          headers=auth, timeout=60)
         assert bad.status_code == 400 and "request body:13: events[0].lead_investors[0]: 'nobody'" in bad.json()["detail"]
