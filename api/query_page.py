@@ -46,6 +46,17 @@ WHERE {
   }
 }
 LIMIT 200""",
+    "Relations only one source states": """SELECT ?subject ?predicate ?object (SAMPLE(?g) AS ?only_source)
+WHERE {
+  GRAPH ?g { ?subject ?predicate ?object }
+  ?g a aik:SourceDocument .
+  FILTER(isIRI(?object) && STRSTARTS(STR(?subject), STR(id:)) && STRSTARTS(STR(?object), STR(id:))
+         && STRSTARTS(STR(?predicate), STR(aik:)))
+  FILTER NOT EXISTS { ?subject prov:wasDerivedFrom ?document }  # an event's own roles: one source each by design
+}
+GROUP BY ?subject ?predicate ?object
+HAVING (COUNT(DISTINCT ?g) = 1)
+ORDER BY ?subject ?predicate ?object""",
     "Paths between two people (one or two hops)": """SELECT DISTINCT ?p1 ?middle ?p2 ?end
 WHERE {
   VALUES (?start ?end) { (id:antonio-gracias id:elon-musk) }

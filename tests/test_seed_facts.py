@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from graph.store import open_store
-from ontology import sparql_prologue
+from ontology import AIK, ID, sparql_prologue
 
 # A helper that finds an entity by its English name, so the rows read like the facts.
 NAMED = "?{var} rdfs:label \"{name}\"@en ."
@@ -164,3 +164,19 @@ def test_the_fact_file_states_no_sentence_of_the_article_beyond_its_headline():
             continue
         for start in range(0, max(0, len(text) - 25)):
             assert text[start:start + 25] not in article, f"copied from the article: {text!r}"
+
+
+def test_the_query_page_lists_the_relations_only_one_source_states():
+    import graph
+    from api.query_page import EXAMPLES
+
+    kg = graph.open_graph(":memory:")
+    query = EXAMPLES["Relations only one source states"]
+    associates = (str(ID) + "antonio-gracias", str(AIK) + "associateOf", str(ID) + "elon-musk")
+    rows = {(r["subject"], r["predicate"], r["object"]): r["only_source"] for r in graph.query(kg, query)}
+    assert rows[associates] == "https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"
+    assert not any(p.endswith(("#recipient", "#investor", "#leadInvestor", "#supplier")) for _, p, _ in rows), "no event roles"
+    graph.update(kg, "INSERT DATA { GRAPH src:second-report { src:second-report a aik:SourceDocument . "
+                     "id:antonio-gracias aik:associateOf id:elon-musk } }")
+    after = {(r["subject"], r["predicate"], r["object"]) for r in graph.query(kg, query)}
+    assert after == set(rows) - {associates}, "a relation a second source states leaves the list"
