@@ -9,12 +9,16 @@ The shortcut edges are derived for the new facts alone: the rules run over the f
 and the ontology. That is exact because an event lives whole in the file that reports it, so
 no rule joins a new fact with an old one; a derived type the file now states outright leaves
 graph ``aik:derived``, as a full derivation would have it.
+
+:func:`preview` runs the same checks and works out the same writes without making them, and
+says what the file would add (``aikg ingest --dry-run``, ``POST /ingest/preview``).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,15 +107,12 @@ def preview(store: Store, path: str | os.PathLike[str], *, content: bytes | None
                  for r in facts.relations]
     held = _graphs_holding(store, relations)
     reported = {t: sorted(g[len(str(SOURCE)):] for g in held.get(t, ()) if g.startswith(str(SOURCE))) for t in relations}
-    events: dict[str, int] = {}
     events_named = {entity_iri(ev.id) for ev in facts.events}
-    for ev in facts.events:
-        events[ev.type] = events.get(ev.type, 0) + 1
     return IngestPreview(
         source=facts.source.slug, quads=len(plan.new), derived_added=len(plan.derived_added),
         new_entities=[(e.slug, e.class_) for e in facts.entities if e.slug not in plan.known],
         known_entities=sorted(plan.known),
-        events=events,
+        events=dict(Counter(ev.type for ev in facts.events)),
         new_links=sorted(_names(q) for q in plan.derived_added if q.predicate != RDF_TYPE and q.subject not in events_named),
         relations_new=[_names(t) for t in relations if not reported[t]],
         relations_reported=[(*_names(t), reported[t]) for t in relations if reported[t]],
