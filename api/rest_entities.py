@@ -69,27 +69,28 @@ def search(store: Store, q: str, type_: str | None, limit: int, offset: int) -> 
     return {"query": q, "type": type_, "total": len(hits), "limit": limit, "offset": offset, "items": items}
 
 
-def card(store: Store, slug: str) -> dict[str, Any]:
+def card(store: Store, slug: str, most_events: int | None = None) -> dict[str, Any]:
     """The entity card with a link to its graph view, or ProtocolError 404 naming the closest slugs."""
     try:
-        found = entity_card(store, slug)
+        found = entity_card(store, slug, most_events=most_events)
     except UnknownEntity as exc:
         raise _unknown(slug, exc.suggestions) from None
     return {**found, "view": f"/view?focus={slug}"}
 
 
-def card_json(store: Store, slug: str, keep: int = 2000) -> bytes:
+def card_json(store: Store, slug: str, most_events: int | None = None, keep: int = 2000) -> bytes:
     """The card serialised as JSON, in the worker, kept for the ``keep`` most recently asked slugs.
 
     Serialising in the worker spares the server's one event loop, and the cache lives as long
     as the opened store: a write reopens every worker, so no card outlives a change.
     """
-    cards: OrderedDict[str, bytes] = store_cache(store).setdefault("cards", OrderedDict())
-    if slug in cards:
-        cards.move_to_end(slug)
-        return cards[slug]
-    body = json.dumps(card(store, slug), ensure_ascii=False, separators=(",", ":"), default=str).encode()
-    cards[slug] = body
+    cards: OrderedDict[tuple[str, int | None], bytes] = store_cache(store).setdefault("cards", OrderedDict())
+    key = (slug, most_events)
+    if key in cards:
+        cards.move_to_end(key)
+        return cards[key]
+    body = json.dumps(card(store, slug, most_events), ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    cards[key] = body
     if len(cards) > keep:
         cards.popitem(last=False)
     return body
@@ -172,7 +173,7 @@ async def list_entities(
     responses={
         200: {"content": {
             "application/json": {"example": {"slug": "xai", "name": {"en": "xAI"}, "classes": ["Company"],
-                                             "relations_out": [], "relations_in": [], "events": []}},
+                                             "relations_out": [], "relations_in": [], "events": [], "events_total": 0}},
             "text/turtle": {"example": "<https://w3id.org/aikg/id/xai> a <https://w3id.org/aikg/ontology#Company> ."},
             "application/ld+json": {"example": [{"@id": "https://w3id.org/aikg/id/xai"}]},
         }},
@@ -181,11 +182,17 @@ async def list_entities(
                                                            "suggestions": ["xai"]}}}},
     },
 )
-async def get_entity(request: Request, slug: str = _SLUG) -> Any:
+async def get_entity(
+    request: Request,
+    slug: str = _SLUG,
+    events: int | None = Query(None, ge=1, description="The JSON card describes only the N newest events (a hub takes part in thousands); "
+                                                       "`events_total` counts them all. Default: every event"),
+) -> Any:
     """Names, classes, relations in and out, events with amounts, dates, status and sources."""
     fmt = negotiation.choose(request.headers.get("accept"), CARD_FORMATS)
     if fmt.oxigraph is None:
-        return Response(await read_cached(request, card_json, slug), media_type="application/json", headers={"Vary": "Accept"})
+        body = await read_cached(request, card_json, slug, events)
+        return Response(body, media_type="application/json", headers={"Vary": "Accept"})
     body = await read(request, description, slug, fmt.media_type)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 

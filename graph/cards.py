@@ -51,10 +51,11 @@ def local(iri: str) -> str:
     return iri[len(_AIK):] if iri.startswith(_AIK) else iri
 
 
-def entity_card(store: Store, slug: str) -> dict[str, Any]:
+def entity_card(store: Store, slug: str, *, most_events: int | None = None) -> dict[str, Any]:
     """Names, classes, plain relations in and out, and events, each with the sources that report it.
 
-    Raises :class:`UnknownEntity` for a slug no entity has (and for text that cannot be one).
+    ``most_events``: describe only that many of the newest events (``events_total`` counts them
+    all). Raises :class:`UnknownEntity` for a slug no entity has (and for text that cannot be one).
     """
     iri = _ID + slug
     try:
@@ -69,7 +70,7 @@ def entity_card(store: Store, slug: str) -> dict[str, Any]:
         raise UnknownEntity(slug, closest_slugs(store, slug))
     card: dict[str, Any] = {
         "slug": slug, "iri": iri, "name": {}, "aliases": [], "classes": [], "description": {},
-        "wikidata": None, "relations_out": [], "relations_in": [], "events": [], "derived": [],
+        "wikidata": None, "relations_out": [], "relations_in": [], "events": [], "events_total": 0, "derived": [],
     }
     for row in about:
         p, o, lang = row["p"], row["o"], row.get("lang") or ""
@@ -86,25 +87,42 @@ def entity_card(store: Store, slug: str) -> dict[str, Any]:
     card["aliases"].sort()
     card["classes"] = sorted(card["classes"]) + _ancestors(store, card["classes"])
     card["relations_out"], card["relations_in"] = _relations(store, iri)
-    card["events"] = events_about(store, iri)
+    roles = _event_roles(store, iri)
+    card["events"], card["events_total"] = _newest_described(store, roles, most_events), len(roles)
     card["derived"] = _derived(store, iri)
     return card
 
 
-def events_about(store: Store, iri: str) -> list[dict[str, Any]]:
-    """The events in which the entity plays a role, newest first, each fully described."""
+def events_about(store: Store, iri: str, most: int | None = None) -> list[dict[str, Any]]:
+    """The events in which the entity plays a role, newest first, each fully described; only the ``most`` newest if given."""
+    return _newest_described(store, _event_roles(store, iri), most)
+
+
+def _event_roles(store: Store, iri: str) -> dict[str, tuple[list[str], str]]:
+    """For each event the entity plays a role in: its roles and its start date (``""`` if it has none)."""
     rows = store.select(
         sparql_prologue()
-        + f"""SELECT DISTINCT ?e ?role WHERE {{
+        + f"""SELECT DISTINCT ?e ?role ?start WHERE {{
             GRAPH ?g {{ ?e ?role <{iri}> . ?e prov:wasDerivedFrom ?doc }}
+            OPTIONAL {{ GRAPH ?g {{ ?e aik:dateStart ?start }} }}
         }}"""
     )
-    roles: dict[str, list[str]] = defaultdict(list)
+    roles: dict[str, tuple[list[str], str]] = {}
     for row in rows:
-        roles[row["e"]].append(local(row["role"]))
-    described = describe_events(store, list(roles))
-    events = [dict(described[e], roles=sorted(r)) for e, r in roles.items()]
-    return sorted(events, key=lambda e: (e.get("date_start") or "", e["id"]), reverse=True)
+        held, start = roles.get(row["e"], ([], ""))
+        role = local(row["role"])
+        if role not in held:
+            held.append(role)
+        roles[row["e"]] = (held, max(start, str(row["start"]) if row.get("start") is not None else ""))
+    return roles
+
+
+def _newest_described(store: Store, roles: dict[str, tuple[list[str], str]], most: int | None) -> list[dict[str, Any]]:
+    """The events of ``roles`` newest first (by start date, then slug), the ``most`` newest only if given, described."""
+    order = sorted(roles, key=lambda e: (roles[e][1], slug_of(e)), reverse=True)
+    kept = order if most is None else order[:most]
+    described = describe_events(store, kept)  # only those shown: a hub takes part in thousands
+    return [dict(described[e], roles=sorted(roles[e][0])) for e in kept]
 
 
 def describe_event(store: Store, event_iri: str) -> dict[str, Any]:

@@ -157,18 +157,24 @@ def query(
 def show(
     entity: Annotated[str, typer.Argument(help="The entity: its slug (xai, elon-musk), IRI or a name or alias of it (\"Elon Musk\", case and width folded).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
+    events: Annotated[Optional[int], typer.Option("--events", min=0, help=f"List the N newest events (0: all). Default: {SHOWN_EVENTS} in the table, all with --json; `events_total` counts them all.")] = None,
     store: StoreOption = None,
 ) -> None:
     """Print an entity card: names, classes, relations and events, each with its source."""
     kg = _open(store)
+    most = events if events is not None else (0 if as_json else SHOWN_EVENTS)
     try:
-        card = entity_card(kg, find_entity(kg, entity))
+        card = entity_card(kg, find_entity(kg, entity), most_events=most or None)
     except (UnknownEntity, AmbiguousName) as exc:
         fail(str(exc), 2)
     if as_json:
         out.print_json(json.dumps(card, ensure_ascii=False, default=str))
         return
     _print_card(card)
+
+
+SHOWN_EVENTS = 50
+"""How many of an entity's newest events ``aikg show`` lists in its table unless told (a hub takes part in thousands)."""
 
 
 @app.command()
@@ -357,6 +363,8 @@ def _print_card(card: dict) -> None:
         sources = [s["iri"] for s in e["sources"]] + [f"via {s['title']}" for s in e["reported_by"]]
         events.add_row(e["label"], ", ".join(e["roles"]), amount, e.get("status", ""), e.get("date", ""), "\n".join(sources))
     out.print(events)
+    if card["events_total"] > len(card["events"]):
+        out.print(f"the {len(card['events']):,} newest of {card['events_total']:,} events; `--events 0` lists them all", highlight=False)
 
 
 # -- the graph view ----------------------------------------------------------------------------

@@ -67,6 +67,15 @@ def test_the_xai_card(api: httpx.Client) -> None:
     assert all(e["sources"][0]["iri"] == FASTVIEW for e in rounds)
 
 
+def test_the_card_can_describe_only_the_newest_events(api: httpx.Client) -> None:
+    whole = api.get("/entities/xai").json()
+    assert whole["events_total"] == len(whole["events"]) > 2
+    newest = api.get("/entities/xai", params={"events": 2}).json()
+    assert newest["events"] == whole["events"][:2] and newest["events_total"] == whole["events_total"]
+    assert {k: v for k, v in newest.items() if k != "events"} == {k: v for k, v in whole.items() if k != "events"}
+    assert api.get("/entities/xai", params={"events": 0}).status_code == 422
+
+
 @pytest.mark.parametrize(("accept", "fmt"), [
     ("text/turtle", ox.RdfFormat.TURTLE), ("application/ld+json", ox.RdfFormat.JSON_LD),
     ("application/trig", ox.RdfFormat.TRIG),

@@ -128,6 +128,17 @@ def test_show_json_lists_the_three_rounds(store):
     assert all(e["sources"] for e in rounds)
 
 
+def test_show_lists_the_newest_events_it_is_asked_for_and_says_how_many_it_left_out(store):
+    whole = json.loads(aikg("show", "xai", "--json", store=store).stdout)
+    newest = json.loads(aikg("show", "xai", "--json", "--events", "2", store=store).stdout)
+    assert newest["events"] == whole["events"][:2] and newest["events_total"] == whole["events_total"] == len(whole["events"])
+    table = aikg("show", "xai", "--events", "2", store=store)
+    assert table.returncode == 0, table.stderr
+    assert f"the 2 newest of {whole['events_total']} events; `--events 0` lists them all" in table.stdout
+    assert whole["events"][0]["label"].split(",")[0] in table.stdout
+    assert "newest of" not in aikg("show", "xai", store=store).stdout, "every event fits the default"
+
+
 def test_show_unknown_slug_suggests_the_closest(store):
     run = aikg("show", "colosus", store=store)
     assert run.returncode == 2
