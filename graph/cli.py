@@ -184,13 +184,13 @@ def stats(store: StoreOption = None, as_json: Annotated[bool, typer.Option("--js
     if as_json:
         out.print_json(json.dumps(numbers))
         return
-    out.print(f"[bold]{numbers['quads']:,}[/] quads in {numbers['graphs']} named graphs; {numbers['sources']} source documents")
+    out.print(f"[bold]{numbers['quads']:,}[/] quads in {numbers['graphs']:,} named graphs; {numbers['sources']:,} source documents")
     for title, key in (("entities by class", "entities"), ("events by type", "events")):
         table = Table(title=title)
         table.add_column("class")
         table.add_column("count", justify="right")
         for name, count in numbers[key].items():
-            table.add_row(name, str(count))
+            table.add_row(name, f"{count:,}")
         out.print(table)
 
 
