@@ -154,8 +154,11 @@ def event_label(event, names: dict[str, str]) -> str:
         usd = f", USD {event.amount_usd:,.0f}" if event.amount_usd is not None else ""
         return f"{name(event.recipient)} funding round{usd}{when}"
     if isinstance(event, SupplyDeal):
+        suppliers = ", ".join(map(name, event.suppliers))
         what = name(event.product) if event.product else "supply"
-        return f"{', '.join(map(name, event.suppliers))} {what} for {', '.join(map(name, event.customers))}{when}"
+        if not (what == suppliers or what.casefold().startswith(suppliers.casefold() + " ")):
+            what = f"{suppliers} {what}"  # a product named after its maker (Nvidia GPUs) names it once
+        return f"{what} for {', '.join(map(name, event.customers))}{when}"
     if isinstance(event, CapacityObservation):
         return f"{name(event.asset)}: {event.gpu_count:,} GPUs{when}"
     if isinstance(event, Construction):

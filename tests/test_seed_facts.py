@@ -102,6 +102,8 @@ SEED_FACTS: list[tuple[str, str]] = [
                  schema:citation ?w , ?d .
               ?w schema:publisher [ rdfs:label "The Wall Street Journal"@en ] .
               ?d schema:publisher [ rdfs:label "datacenter magazin"@en ] }"""),
+    ("the GPU supply deal is labelled with its product named once, its customer and its time",
+     """ASK { ?d a aik:SupplyDeal ; rdfs:label "Nvidia GPUs for xAI (2024-H2)"@en }"""),
     ("each funding round lives in a named graph that is a source document",
      """ASK { FILTER NOT EXISTS { ?r a aik:FundingRound
               FILTER NOT EXISTS { GRAPH ?g { ?r a aik:FundingRound } ?g a aik:SourceDocument .
