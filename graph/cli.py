@@ -351,20 +351,27 @@ def _print_card(card: dict) -> None:
         out.print(f"{text}", highlight=False)
     table = Table("relation", "with", "source", title="Relations")
     for r in card["relations_out"]:
-        table.add_row(r["predicate"], f"→ {r['name']}", r["source"]["iri"])
+        table.add_row(r["predicate"], f"→ {r['name']}", _source(r["source"]["iri"]))
     for r in card["relations_in"]:
-        table.add_row(r["predicate"], f"← {r['name']}", r["source"]["iri"])
+        table.add_row(r["predicate"], f"← {r['name']}", _source(r["source"]["iri"]))
     out.print(table)
     events = Table("event", "role", "amount", "status", "date", "source", title="Events")
     for e in card["events"]:
         amount = ", ".join(f"{a['currency']} {a['value']:,}" for a in e["amounts"])
         if e.get("gpu_count"):
             amount = f"{e['gpu_count']:,} GPUs"
-        sources = [s["iri"] for s in e["sources"]] + [f"via {s['title']}" for s in e["reported_by"]]
+        sources = [_source(s["iri"]) for s in e["sources"]] + [f"via {s['title']}" for s in e["reported_by"]]
         events.add_row(e["label"], ", ".join(e["roles"]), amount, e.get("status", ""), e.get("date", ""), "\n".join(sources))
     out.print(events)
     if card["events_total"] > len(card["events"]):
         out.print(f"the {len(card['events']):,} newest of {card['events_total']:,} events; `--events 0` lists them all", highlight=False)
+
+
+def _source(iri: str) -> str:
+    """A source document as the table shows it: its slug (``src:`` in queries), the IRI for any other graph."""
+    from ontology import SOURCE
+
+    return iri[len(str(SOURCE)):] if iri.startswith(str(SOURCE)) else iri
 
 
 # -- the graph view ----------------------------------------------------------------------------
