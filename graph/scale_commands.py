@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -115,7 +116,8 @@ def compact(store: StoreOption = None) -> None:
 
 
 def ingest(
-    file: Annotated[Path, typer.Argument(help="One fact file (YAML) for a source document not yet in the store.")],
+    file: Annotated[Path, typer.Argument(help="One fact file (YAML) for a source document not yet in the store; - reads it "
+                                               "from stdin (aikg extract article.txt | aikg ingest - --dry-run).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file against the store and say what it would add "
                                           "(new entities, events, links, relations other sources report already); write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="With --dry-run: print what it would add as JSON.")] = False,
@@ -133,9 +135,11 @@ def ingest(
 
     if as_json and not dry_run:
         fail("--json goes with --dry-run", 2)
+    content = sys.stdin.buffer.read() if str(file) == "-" else None  # errors then name the file "<stdin>"
+    name = "<stdin>" if content is not None else file
     if dry_run:
         try:
-            _print_preview(preview(_open(store), file), as_json)
+            _print_preview(preview(_open(store), name, content=content), as_json)
         except BuildError as exc:
             fail(exc.errors + ["the ingest would be refused"], 2)
         except (StoreError, OSError) as exc:
@@ -143,7 +147,7 @@ def ingest(
         return
     try:
         with _held_for_writing(store, "aikg ingest", "POST /ingest to the server that holds it") as target:
-            report = ingest_file(target, file)
+            report = ingest_file(target, name, content=content)
     except BuildError as exc:
         fail(exc.errors + ["ingest refused; the store was not changed"], 2)
     except (StoreError, OSError) as exc:
@@ -183,7 +187,6 @@ def update(
 
     A server serving the store answers with the change from its next request on.
     """
-    import sys
 
     from graph.cli import _read, fail, syntax_error
     from graph.store import StoreError

@@ -19,8 +19,8 @@ from graph.store import open_store
 from ontology import DERIVED_GRAPH, sparql_prologue
 
 
-def aikg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True,
+def aikg(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graph.cli", *args], capture_output=True, text=True, input=stdin,
                           env={**os.environ, "COLUMNS": "200"})
 
 
@@ -241,6 +241,8 @@ def test_ingest_dry_run_says_what_the_file_would_add_and_writes_nothing(loaded, 
                                  ["voltaic-semiconductor", "suppliesTo", "mu-gpu-cloud"]]
     assert seen["relations_new"] == [["mu-gpu-cloud", "locatedIn", "memphis"]]
     assert seen["relations_reported"] == [["antonio-gracias", "associateOf", "elon-musk", ["fastview-2025-07-xai-raises-12b"]]]
+    piped = aikg("ingest", "-", "--dry-run", "--json", "--store", str(loaded), stdin=path.read_text(encoding="utf-8"))
+    assert piped.returncode == 0 and json.loads(piped.stdout) == seen, "a fact file piped in (aikg extract | aikg ingest -)"
     text = aikg("ingest", str(path), "--dry-run", "--store", str(loaded))
     assert text.returncode == 0, text.stderr
     assert "relations other sources report: antonio-gracias associateOf elon-musk (also in fastview-2025-07-xai-raises-12b)" in text.stdout
@@ -251,6 +253,8 @@ def test_ingest_dry_run_says_what_the_file_would_add_and_writes_nothing(loaded, 
     again = aikg("ingest", str(path), "--dry-run", "--store", str(loaded))
     assert again.returncode == 2
     assert "source 'test-wire-2026-01-mu' is already in the store" in again.stderr and "the ingest would be refused" in again.stderr
+    piped = aikg("ingest", "-", "--store", str(loaded), stdin=path.read_text(encoding="utf-8"))
+    assert piped.returncode == 2 and "<stdin>:2: source.slug: source 'test-wire-2026-01-mu' is already in the store" in piped.stderr
 
 
 @pytest.mark.parametrize("name, change, message", [
