@@ -153,6 +153,10 @@ def query(
     _print_result(result, fmt)
 
 
+SHOWN_EVENTS = 50
+"""How many of an entity's newest events ``aikg show`` lists in its table unless told (a hub takes part in thousands)."""
+
+
 @app.command()
 def show(
     entity: Annotated[str, typer.Argument(help="The entity: its slug (xai, elon-musk), IRI or a name or alias of it (\"Elon Musk\", case and width folded).")],
@@ -171,10 +175,6 @@ def show(
         out.print_json(json.dumps(card, ensure_ascii=False, default=str))
         return
     _print_card(card)
-
-
-SHOWN_EVENTS = 50
-"""How many of an entity's newest events ``aikg show`` lists in its table unless told (a hub takes part in thousands)."""
 
 
 @app.command()

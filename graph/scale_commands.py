@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 SYNTH_EXIT = "Exit codes: 0 written; 1 the file could not be written; 2 a bad option."
 LOAD_EXIT = "Exit codes: 0 loaded; 1 the work failed (I/O, store locked, disk full, the server refused or did not answer); 2 bad input (missing file, unknown format, a syntax error: file and line are named, the store is unchanged)."
 COMPACT_EXIT = "Exit codes: 0 compacted; 1 the work failed (no store, a store on a SPARQL server, another writer holding the store, I/O, disk full: the live store is then unchanged)."
-INGEST_EXIT = "Exit codes: 0 added; 1 the work failed (no store, store locked, I/O); 2 an invalid fact file or one that clashes with the store (nothing changed)."
+INGEST_EXIT = "Exit codes: 0 added (with --dry-run: it would be added); 1 the work failed (no store, store locked, I/O); 2 an invalid fact file or one that clashes with the store (nothing changed)."
 UPDATE_EXIT = "Exit codes: 0 applied; 1 the work failed (no store, store locked, I/O, the server refused or did not answer); 2 an update that does not parse or that the engine refuses (nothing changed)."
 
 StoreOption = Annotated[
