@@ -1,4 +1,4 @@
-"""The lists of /funding and /supply, page by page, as the server's tasks compute them."""
+"""The lists of /funding, /supply and /sources, page by page, as the server's tasks compute them."""
 
 from __future__ import annotations
 
@@ -35,3 +35,18 @@ def test_rounds_page_by_page_are_the_rounds_all_at_once() -> None:
     paged = [r for offset in range(everything["count"]) for r in rounds(kg, limit=1, offset=offset)["rounds"]]
     assert paged == everything["rounds"]
     assert rounds(kg, limit=1)["totals"] == everything["totals"]
+
+
+def test_sources_page_by_page_are_every_document_in_order_each_as_its_own_page_describes_it() -> None:
+    from api.sources import document, documents
+
+    kg = graph.open_graph(":memory:")
+    everything = documents(kg, 1000, 0)
+    slugs = [d["slug"] for d in everything["items"]]
+    assert everything["total"] == len(slugs) == 4 and slugs == sorted(slugs)
+    paged = [d for offset in range(0, 5, 2) for d in documents(kg, 2, offset)["items"]]
+    assert paged == everything["items"]
+    facts = document(kg, "fastview-2025-07-xai-raises-12b")
+    assert {k: facts[k] for k in everything["items"][0]} == next(d for d in everything["items"] if d["slug"] == facts["slug"])
+    assert facts["facts"] == len(list(kg.quads("https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"))) > 100
+    assert [d["facts"] for d in everything["items"] if d["slug"].startswith("wsj")] == [0, 0], "a document only cited holds no graph"
