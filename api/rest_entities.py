@@ -79,7 +79,7 @@ def card(store: Store, slug: str, most_events: int | None = None) -> dict[str, A
 
 
 def card_json(store: Store, slug: str, most_events: int | None = None, keep: int = 2000) -> bytes:
-    """The card serialised as JSON, in the worker, kept for the ``keep`` most recently asked slugs.
+    """The card serialised as JSON, in the worker, kept for the ``keep`` most recently asked slugs (and event counts).
 
     Serialising in the worker spares the server's one event loop, and the cache lives as long
     as the opened store: a write reopens every worker, so no card outlives a change.

@@ -93,11 +93,6 @@ def entity_card(store: Store, slug: str, *, most_events: int | None = None) -> d
     return card
 
 
-def events_about(store: Store, iri: str, most: int | None = None) -> list[dict[str, Any]]:
-    """The events in which the entity plays a role, newest first, each fully described; only the ``most`` newest if given."""
-    return _newest_described(store, _event_roles(store, iri), most)
-
-
 def _event_roles(store: Store, iri: str) -> dict[str, tuple[list[str], str]]:
     """For each event the entity plays a role in: its roles and its start date (``""`` if it has none)."""
     rows = store.select(
