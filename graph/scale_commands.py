@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 if TYPE_CHECKING:
+    from graph.ingest import IngestPreview
     from graph.store import Store
 
 SYNTH_EXIT = "Exit codes: 0 written; 1 the file could not be written; 2 a bad option."
@@ -158,24 +159,27 @@ def ingest(
     )
 
 
-def _print_preview(seen, as_json: bool) -> None:
+def _print_preview(seen: IngestPreview, as_json: bool) -> None:
     """``aikg ingest --dry-run``'s answer: what the file would add, one line a kind."""
     if as_json:
         typer.echo(json.dumps(dataclasses.asdict(seen), ensure_ascii=False, indent=2))
         return
-    def statements(items) -> str:
-        return "; ".join(" ".join(item[:3]) + (f" (also in {', '.join(item[3])})" if len(item) > 3 else "") for item in items)
     typer.echo(f"{seen.source} would add {seen.quads:,} quads and {seen.derived_added:,} derived triples (nothing written).")
     lines = [
         ("new entities", ", ".join(f"{slug} ({cls})" for slug, cls in seen.new_entities)),
         ("entities the store knows", ", ".join(seen.known_entities)),
         ("events", ", ".join(f"{n} {kind}" for kind, n in sorted(seen.events.items()))),
-        ("new links", statements(seen.new_links)),
-        ("relations no source states yet", statements(seen.relations_new)),
-        ("relations other sources report", statements(seen.relations_reported)),
+        ("new links", _statements(seen.new_links)),
+        ("relations no source states yet", _statements(seen.relations_new)),
+        ("relations other sources report", _statements(seen.relations_reported)),
     ]
     for title, text in lines:
         typer.echo(f"{title}: {text or 'none'}")
+
+
+def _statements(items: list[tuple]) -> str:
+    """Statements between entities as ``subject predicate object``, with the sources that state one already if given."""
+    return "; ".join(" ".join(item[:3]) + (f" (also in {', '.join(item[3])})" if len(item) > 3 else "") for item in items)
 
 
 def update(
