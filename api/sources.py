@@ -12,6 +12,7 @@ from api import negotiation
 from api.errors import ProtocolError
 from api.reading import read
 from graph.cards import describe_events, local, slug_of
+from graph.quads import source_slug_of
 from graph.store import Store, iri_values
 from ontology import ID, SOURCE, sparql_prologue
 
@@ -133,6 +134,6 @@ def graph_of(store: Store, slug: str, media_type: str) -> bytes:
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:
-    return {"slug": row["doc"][len(str(SOURCE)):] if row["doc"].startswith(str(SOURCE)) else row["doc"],
+    return {"slug": source_slug_of(row["doc"]),
             "iri": row["doc"], "title": row.get("t"), "publisher": row.get("p"), "published": row.get("d"),
             "language": row.get("l"), "facts": row.get("facts", 0)}

@@ -20,6 +20,7 @@ from rich.table import Table
 from graph.build import BuildError, build_store, input_files, prepare
 from graph.cards import AmbiguousName, UnknownEntity, entity_card, find_entity
 from graph.export.rdf import RDF_FORMATS, export_rdf
+from graph.quads import source_slug_of
 from graph.stats import graph_stats
 from graph.store import StoreError, open_store
 
@@ -351,27 +352,20 @@ def _print_card(card: dict) -> None:
         out.print(f"{text}", highlight=False)
     table = Table("relation", "with", "source", title="Relations")
     for r in card["relations_out"]:
-        table.add_row(r["predicate"], f"→ {r['name']}", _source(r["source"]["iri"]))
+        table.add_row(r["predicate"], f"→ {r['name']}", source_slug_of(r["source"]["iri"]))
     for r in card["relations_in"]:
-        table.add_row(r["predicate"], f"← {r['name']}", _source(r["source"]["iri"]))
+        table.add_row(r["predicate"], f"← {r['name']}", source_slug_of(r["source"]["iri"]))
     out.print(table)
     events = Table("event", "role", "amount", "status", "date", "source", title="Events")
     for e in card["events"]:
         amount = ", ".join(f"{a['currency']} {a['value']:,}" for a in e["amounts"])
         if e.get("gpu_count"):
             amount = f"{e['gpu_count']:,} GPUs"
-        sources = [_source(s["iri"]) for s in e["sources"]] + [f"via {s['title']}" for s in e["reported_by"]]
+        sources = [source_slug_of(s["iri"]) for s in e["sources"]] + [f"via {s['title']}" for s in e["reported_by"]]
         events.add_row(e["label"], ", ".join(e["roles"]), amount, e.get("status", ""), e.get("date", ""), "\n".join(sources))
     out.print(events)
     if card["events_total"] > len(card["events"]):
         out.print(f"the {len(card['events']):,} newest of {card['events_total']:,} events; `--events 0` lists them all", highlight=False)
-
-
-def _source(iri: str) -> str:
-    """A source document as the table shows it: its slug (``src:`` in queries), the IRI for any other graph."""
-    from ontology import SOURCE
-
-    return iri[len(str(SOURCE)):] if iri.startswith(str(SOURCE)) else iri
 
 
 # -- the graph view ----------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from graph import recovery, shacl
 from graph.build import BuildError, Step, _locator, derived_triples, ontology_quads
 from graph.facts import FactError, FactFileError, LoadedFile, field_path, load_fact_file, referenced_slugs
-from graph.quads import ENTITIES_GRAPH, RDF_TYPE, RDFS_LABEL, entity_iri, entity_quads, fact_file_quads, source_iri
+from graph.quads import ENTITIES_GRAPH, RDF_TYPE, RDFS_LABEL, entity_iri, entity_quads, fact_file_quads, source_iri, source_slug_of
 from graph.store import MEMORY, Store
 from ontology import AIK, DERIVED_GRAPH, ID, SOURCE
 
@@ -106,7 +106,7 @@ def preview(store: Store, path: str | os.PathLike[str], *, content: bytes | None
     relations = [ox.Triple(entity_iri(r.subject), ox.NamedNode(str(AIK) + r.predicate), entity_iri(r.object))
                  for r in facts.relations]
     held = _graphs_holding(store, relations)
-    reported = {t: sorted(g[len(str(SOURCE)):] for g in held.get(t, ()) if g.startswith(str(SOURCE))) for t in relations}
+    reported = {t: sorted(source_slug_of(g) for g in held.get(t, ()) if g.startswith(str(SOURCE))) for t in relations}
     events_named = {entity_iri(ev.id) for ev in facts.events}
     return IngestPreview(
         source=facts.source.slug, quads=len(plan.new), derived_added=len(plan.derived_added),

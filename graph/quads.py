@@ -48,6 +48,11 @@ def source_iri(slug: str) -> ox.NamedNode:
     return ox.NamedNode(str(SOURCE) + slug)
 
 
+def source_slug_of(iri: str) -> str:
+    """The slug of a source document's IRI (``https://w3id.org/aikg/source/x`` → ``x``); any other IRI as it is."""
+    return iri[len(str(SOURCE)):] if iri.startswith(str(SOURCE)) else iri
+
+
 def aik(term: str) -> ox.NamedNode:
     return ox.NamedNode(str(AIK) + term)
 
