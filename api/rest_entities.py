@@ -135,13 +135,7 @@ def paths(store: Store, source: str, target: str, max_hops: int) -> dict[str, An
     for slug in (source, target):
         if slug not in graph:
             raise _unknown(slug, closest_slugs(store, slug), parameter="from" if slug == source else "to")
-    found = analysis.shortest_paths(graph, source, target, max_hops=max_hops)
-    names = {n: d.get("name") for n, d in graph.nodes(data=True)}
-    for path in found:
-        for step in path:
-            step["from_name"], step["to_name"] = names.get(step["from"]), names.get(step["to"])
-    return {"from": source, "to": target, "max_hops": max_hops, "hops": len(found[0]) if found else None,
-            "count": len(found), "paths": found}
+    return analysis.paths_between(graph, source, target, max_hops)
 
 
 # -- HTTP ----------------------------------------------------------------------------------------

@@ -374,6 +374,12 @@ from graph.view.command import view as view_command  # noqa: E402  (it reads fai
 
 app.command("view")(view_command)
 
+# -- how two entities are connected ----------------------------------------------------------------
+
+from graph.path_command import EXIT_CODES as PATH_EXIT, path as path_command  # noqa: E402  (it reads fail/_open from this module when run)
+
+app.command("path", epilog=PATH_EXIT)(path_command)
+
 # -- extracting facts from an article -------------------------------------------------------------
 
 from graph.extract.command import extract as extract_command  # noqa: E402  (the extractor is imported when run)

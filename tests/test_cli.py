@@ -170,6 +170,36 @@ def test_show_a_name_two_entities_carry_lists_both_and_exits_2(store):
     assert aikg("show", "Musk", "--json", store=store).returncode == 0
 
 
+def test_path_by_names_reads_each_step_the_way_its_edge_points_with_events_and_sources(store):
+    run = aikg("path", "Antonio Gracias", "ｎｖｉｄｉａ", store=store)
+    assert run.returncode == 0, run.stderr
+    assert "3 shortest paths of 3 hops from Antonio Gracias to Nvidia" in run.stdout
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in run.stdout.splitlines() if line.startswith("│")]
+    assert ["", "Valor Equity Partners ←fundedBy— xAI", "xai-debt-raise-2025-07", "fastview-2025-07-xai-raises-12b"] in rows
+    assert ["", "xAI ←suppliesTo— Nvidia", "nvidia-gpus-for-colossus", "fastview-2025-07-xai-raises-12b"] in rows
+    assert [row[0] for row in rows if row[0]] == ["1", "2", "3"]
+
+
+def test_path_json_gives_every_shortest_path_end_to_end(store):
+    found = json.loads(aikg("path", "morgan-stanley", "elon-musk", "--json", store=store).stdout)
+    assert (found["from"], found["to"], found["hops"], found["count"]) == ("morgan-stanley", "elon-musk", 2, len(found["paths"]))
+    for path in found["paths"]:
+        assert path[0]["from"] == "morgan-stanley" and path[-1]["to"] == "elon-musk"
+        assert all(a["to"] == b["from"] for a, b in zip(path, path[1:]))
+        assert all(step["sources"] for step in path)
+    first = found["paths"][0][0]
+    assert (first["predicate"], first["direction"], first["derived"], first["events"]) == (
+        "arrangedFinancingFor", "forward", True, ["xai-secured-debt-2025-06"])
+
+
+def test_path_beyond_max_hops_is_an_answer_and_an_unknown_end_is_an_error(store):
+    none = aikg("path", "colossus", "morgan-stanley", "--max-hops", "1", store=store)
+    assert none.returncode == 0 and none.stdout == "No path of at most 1 hop between Colossus and Morgan Stanley.\n"
+    assert json.loads(aikg("path", "colossus", "morgan-stanley", "--max-hops", "1", "--json", store=store).stdout)["count"] == 0
+    unknown = aikg("path", "xai", "nvidiaa", store=store)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("aikg: TO: no entity 'nvidiaa'; did you mean nvidia")
+
+
 def test_stats_json(store):
     stats = json.loads(aikg("stats", "--json", store=store).stdout)
     assert stats["events"]["FundingRound"] == 3

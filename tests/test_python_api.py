@@ -83,6 +83,13 @@ def test_project_is_a_multidigraph_keyed_by_slug(kg):
     assert g.number_of_nodes() >= entities[0]["n"] > 10
 
 
+def test_paths_between_names_both_ends_of_every_step(kg):
+    found = graph.paths_between(graph.project(kg), "valor-equity-partners", "colossus", max_hops=2)
+    assert (found["hops"], found["count"]) == (2, 1)
+    assert [(s["from_name"], s["predicate"], s["to_name"]) for s in found["paths"][0]] == [
+        ("Valor Equity Partners", "fundedBy", "xAI"), ("xAI", "operator", "Colossus")]
+
+
 def test_open_graph_on_disk_builds_once_then_reopens(tmp_path):
     where = tmp_path / "store"
     first = graph.open_graph(where)
