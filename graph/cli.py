@@ -380,6 +380,12 @@ from graph.path_command import EXIT_CODES as PATH_EXIT, path as path_command  # 
 
 app.command("path", epilog=PATH_EXIT)(path_command)
 
+# -- who raised the most ------------------------------------------------------------------------
+
+from graph.leaders_command import EXIT_CODES as LEADERS_EXIT, leaders as leaders_command  # noqa: E402
+
+app.command("leaders", epilog=LEADERS_EXIT)(leaders_command)
+
 # -- extracting facts from an article -------------------------------------------------------------
 
 from graph.extract.command import extract as extract_command  # noqa: E402  (the extractor is imported when run)

@@ -200,6 +200,19 @@ def test_path_beyond_max_hops_is_an_answer_and_an_unknown_end_is_an_error(store)
     assert unknown.returncode == 2 and unknown.stderr.startswith("aikg: TO: no entity 'nvidiaa'; did you mean nvidia")
 
 
+def test_leaders_sum_the_usd_of_the_rounds_by_recipient_and_by_investor(store):
+    raised = json.loads(aikg("leaders", "--json", store=store).stdout)
+    into_xai = json.loads(aikg("query", "--format", "json", "SELECT (SUM(?usd) AS ?total) (COUNT(?r) AS ?n) WHERE { "
+                               "?r aik:recipient id:xai ; aik:amountUSD ?usd }", store=store).stdout)["results"]["bindings"][0]
+    assert raised["leaders"][0]["slug"] == "xai"
+    assert raised["leaders"][0]["total_usd"] == int(float(into_xai["total"]["value"])) and raised["leaders"][0]["rounds"] == int(into_xai["n"]["value"])
+    table = aikg("leaders", "--by", "investor", "--limit", "1", store=store)
+    assert table.returncode == 0, table.stderr
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.stdout.splitlines() if line.startswith("│")]
+    assert rows == [["1", "Valor Equity Partners", "valor-equity-partners", "12,000,000,000", "1"]]
+    assert aikg("leaders", "--by", "lender", store=store).returncode == 2
+
+
 def test_stats_json(store):
     stats = json.loads(aikg("stats", "--json", store=store).stdout)
     assert stats["events"]["FundingRound"] == 3
