@@ -5,8 +5,13 @@ test then names its dataset with ``default-graph-uri`` / ``named-graph-uri``, so
 answers them all. Results are compared as multisets, blank nodes matched up to renaming.
 The client states the query file's IRI as the query's BASE, so relative IRIs
 (``GRAPH <data.ttl>``, ``FROM <data.ttl>``) name the preloaded graphs as a runner reading the
-file would. The tests that still fail are listed by name in the printed report, each with
-what differed. The pass count is printed; the floor below is what we reach.
+file would; a query with its own ``FROM`` is sent without the dataset parameters, which would
+replace it. The tests that still fail are listed by name in the printed report, each with
+what differed. The pass count is printed; the floor below is what we reach. The eleven that
+fail on the embedded store fail the same way when the engine runs them directly, without aikg
+(empty groups inside ``GRAPH``, ``MINUS`` inside ``GRAPH``, zero-length paths from a term in no
+triple, ``GROUP_CONCAT`` order, ``BNODE`` per row, doubles and negative integers written in CSV/TSV
+by value).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -33,7 +39,9 @@ QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")
 FOLDERS = ("aggregates", "bind", "construct", "exists", "functions", "grouping", "negation", "property-path",
            "subquery", "csv-tsv-res", "json-res")
 EVALUATION = (MF.QueryEvaluationTest, MF.CSVResultFormatTest)
-FLOOR = 199
+FLOOR = 200
+DATASET_CLAUSE = re.compile(r"^\s*FROM\b", re.IGNORECASE | re.MULTILINE)
+"""A query naming its own dataset (``FROM <data.ttl>``), which a runner reading the query file leaves to the query."""
 EMPTY = "urn:aikg:test:empty"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in ("integer", "decimal", "double", "float")}
@@ -126,8 +134,9 @@ def _run(client: httpx.Client, endpoint: str, test: dict) -> str:
     # as a test runner reading the query file would, so they name the preloaded graphs.
     query = f"BASE <{test['query'].as_uri()}>\n" + test["query"].read_text(encoding="utf-8")
     params = [("query", query)]
-    params += [("default-graph-uri", d) for d in test["data"] or [EMPTY]]
-    params += [("named-graph-uri", g) for g in test["graphs"]]
+    if not DATASET_CLAUSE.search(query):  # the protocol's dataset replaces the query's own (SPARQL 1.1 Protocol, 2.1.4)
+        params += [("default-graph-uri", d) for d in test["data"] or [EMPTY]]
+        params += [("named-graph-uri", g) for g in test["graphs"]]
     response = client.post(endpoint, content=urlencode(params), headers={
         "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
     if response.status_code != 200:
