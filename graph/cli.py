@@ -17,12 +17,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from graph import open_graph
 from graph.build import BuildError, build_store, input_files, prepare
 from graph.cards import AmbiguousName, UnknownEntity, entity_card, find_entity
+from graph.command_options import StoreOption
 from graph.export.rdf import RDF_FORMATS, export_rdf
 from graph.quads import source_slug_of
 from graph.stats import graph_stats
-from graph.store import StoreError, open_store
+from graph.store import MEMORY, StoreError, open_store, resolve_location
 
 EXIT_CODES = "Exit codes: 0 success; 1 the work failed (no store, I/O error); 2 invalid input (fact file, query, option)."
 
@@ -38,12 +40,6 @@ app.add_typer(export_app, name="export")
 
 out = Console()
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-StoreOption = Annotated[
-    Optional[str],
-    typer.Option("--store", help="Store directory, :memory:, or a SPARQL server as sparql+http://HOST:PORT/PATH. Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir."),
-]
-
 
 def main() -> None:
     """Run the command line (the ``aikg`` console script starts in :func:`graph.launch.main`)."""
@@ -275,8 +271,11 @@ def export_graphml_command(
 
 def _open(store: str | None, *, read_only: bool = True):
     """Open the store, read-only unless the command writes: a reader holding it read-write would keep the
-    server's writes out and a load or a compaction from copying it."""
+    server's writes out and a load or a compaction from copying it. ``:memory:`` is the bundled facts,
+    built in memory (an empty store would have nothing to read)."""
     try:
+        if resolve_location(store) == MEMORY:
+            return open_graph(MEMORY)
         return open_store(store, read_only=read_only)
     except StoreError as exc:
         fail(str(exc), 1)
@@ -344,7 +343,7 @@ def _cell(term) -> str:
 
 
 def _print_card(card: dict) -> None:
-    names = " / ".join(card["name"].get(lang, "") for lang in ("en", "ja") if card["name"].get(lang))
+    names = " / ".join(dict.fromkeys(card["name"][lang] for lang in ("en", "ja") if card["name"].get(lang)))  # once if the same
     out.print(f"[bold]{names}[/]  ({', '.join(card['classes'])})  {card['iri']}", highlight=False)
     if card["aliases"]:
         out.print(f"also: {', '.join(card['aliases'])}", highlight=False)

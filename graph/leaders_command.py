@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
+
+from graph.command_options import StoreOption
 
 EXIT_CODES = "Exit codes: 0 listed (none when no round has a USD amount); 1 the work failed (no store); 2 a bad option."
 
@@ -21,18 +23,16 @@ def leaders(
     by: Annotated[Role, typer.Option("--by", help="recipient: the totals raised; investor: the totals of the rounds an investor or lead investor took part in (each round in full: sources seldom give each investor's share).")] = Role.recipient,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="How many entities, largest total first.")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print them as JSON, as GET /funding/leaders gives them.")] = False,
-    store: Annotated[Optional[str], typer.Option("--store", help="Store directory, :memory: (the bundled facts, built in memory), or a SPARQL server as sparql+http://HOST:PORT/PATH. Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir.")] = None,
+    store: StoreOption = None,
 ) -> None:
     """List who raised the most, or took part in the most money: USD totals over the funding rounds, largest first.
 
     A round reported without a USD amount is left out, not converted.
     """
-    from graph import open_graph
     from graph.cli import _open, out
     from graph.funding_totals import leaders as funding_leaders
-    from graph.store import MEMORY
 
-    kg = open_graph(store) if store == MEMORY else _open(store)
+    kg = _open(store)
     found = funding_leaders(kg, by.value, limit)
     if as_json:
         out.print_json(json.dumps({"by": by.value, "limit": limit, "leaders": found}, ensure_ascii=False))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+
+from graph.command_options import StoreOption
 
 EXIT_CODES = ("Exit codes: 0 answered (no path within --max-hops included: it says so, and --json gives "
               "\"count\": 0); 1 the work failed (no store); 2 invalid input (an unknown or ambiguous entity, a bad option).")
@@ -22,18 +24,17 @@ def path(
     end: Annotated[str, typer.Argument(metavar="TO", help="Where they end, given the same way (nvidia).")],
     max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=MAX_HOPS, help="The longest path to report.")] = 6,
     as_json: Annotated[bool, typer.Option("--json", help="Print the paths as JSON, as GET /paths gives them.")] = False,
-    store: Annotated[Optional[str], typer.Option("--store", help="Store directory, :memory: (the bundled facts, built in memory), or a SPARQL server as sparql+http://HOST:PORT/PATH. Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir.")] = None,
+    store: StoreOption = None,
 ) -> None:
     """Print every shortest path between two entities, either direction, each step with its sources.
 
     A step along a shortcut edge (funded by, supplies to, arranged financing for) names the events it stands for. The graph is read into memory first: instant for the bundled facts, about 20 s at a million triples.
     """
-    from graph import analysis, open_graph
+    from graph import analysis
     from graph.cards import AmbiguousName, UnknownEntity, find_entity
     from graph.cli import _open, _progress, fail, out
-    from graph.store import MEMORY
 
-    kg = open_graph(store) if store == MEMORY else _open(store)
+    kg = _open(store)
     slugs = []
     for given, argument in ((start, "FROM"), (end, "TO")):
         try:

@@ -8,6 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from graph.command_options import StoreOption
+
 from graph.view.selection import EventMode, SelectionError, ViewOptions
 
 EXIT_CODES = "Exit codes: 0 written; 1 the work failed (no store, cannot write); 2 invalid input (unknown slug or class, bad option)."
@@ -27,12 +29,10 @@ def view(
     min_amount: Annotated[Optional[float], typer.Option("--min-amount", help="Leave out events under this many US dollars.")] = None,
     events: Annotated[str, typer.Option("--events", help="show: events as nodes; collapse: folded into funded-by, supplies-to, arranged-financing-for edges. Switchable in the page.")] = "show",
     max_nodes: Annotated[int, typer.Option("--max-nodes", help="Node cap; past it the nearest and best-connected nodes are kept and the page says what was left out.")] = 500,
-    store: Annotated[Optional[str], typer.Option("--store", help="Store directory, or :memory: (the bundled facts, built in memory). Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir.")] = None,
+    store: StoreOption = None,
 ) -> None:
     """Write an interactive, offline graph view (one HTML file: search, class filter, cards, event switch)."""
-    from graph import open_graph
     from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, find_entity
-    from graph.store import MEMORY
     from graph.cli import _open, _progress, fail
     from graph.view import make_selection
     from graph.view.render import render_html
@@ -45,7 +45,7 @@ def view(
         options.check()
     except SelectionError as exc:
         fail(f"--{exc}", 2)
-    kg = open_graph(store) if store == MEMORY else _open(store)
+    kg = _open(store)
     if focus is not None:
         try:
             options = dataclasses.replace(options, focus=find_entity(kg, focus))
