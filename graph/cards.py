@@ -181,7 +181,10 @@ def describe_events(store: Store, event_iris: list[str], batch: int = 400) -> di
             if who not in participants[row["e"]][p]:
                 participants[row["e"]][p].append(who)
     for e, event in events.items():
-        event["participants"] = dict(participants[e])
+        # In one order whatever order the engine gave the rows in (an in-memory and an on-disk store differ).
+        event["participants"] = {role: sorted(who, key=lambda w: w["slug"]) for role, who in sorted(participants[e].items())}
+        for key in ("sources", "reported_by"):
+            event[key].sort(key=lambda doc: doc["iri"])
         event["instruments"] = sorted(set(event["instruments"]))
         event["amounts"].sort(key=lambda a: a["currency"] != "USD")
     return events

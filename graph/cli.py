@@ -385,6 +385,12 @@ from graph.leaders_command import EXIT_CODES as LEADERS_EXIT, leaders as leaders
 
 app.command("leaders", epilog=LEADERS_EXIT)(leaders_command)
 
+# -- the source documents ----------------------------------------------------------------------
+
+from graph.sources_command import EXIT_CODES as SOURCES_EXIT, sources as sources_command  # noqa: E402
+
+app.command("sources", epilog=SOURCES_EXIT)(sources_command)
+
 # -- extracting facts from an article -------------------------------------------------------------
 
 from graph.extract.command import extract as extract_command  # noqa: E402  (the extractor is imported when run)

@@ -213,6 +213,44 @@ def test_leaders_sum_the_usd_of_the_rounds_by_recipient_and_by_investor(store):
     assert aikg("leaders", "--by", "lender", store=store).returncode == 2
 
 
+FASTVIEW_SLUG = "fastview-2025-07-xai-raises-12b"
+
+
+def test_sources_lists_a_page_and_says_where_the_next_starts(store):
+    everything = json.loads(aikg("sources", "--json", store=store).stdout)
+    documents = json.loads(aikg("query", "--format", "json", "SELECT DISTINCT ?d WHERE { ?d a aik:SourceDocument }",
+                                store=store).stdout)["results"]["bindings"]
+    assert everything["total"] == len(documents) == len(everything["items"])
+    assert [d["iri"] for d in everything["items"]] == sorted(d["d"]["value"] for d in documents)
+    page = aikg("sources", "--limit", "2", store=store)
+    assert page.returncode == 0, page.stderr
+    assert f"1–2 of {len(documents)} sources; `--offset 2` for the next" in page.stdout
+    last = aikg("sources", "--limit", "2", "--offset", str(len(documents) - 1), store=store).stdout
+    assert f"{len(documents)}–{len(documents)} of {len(documents)} sources\n" in last
+
+
+def test_sources_slug_shows_the_events_and_relations_the_document_reported(store):
+    shown = json.loads(aikg("sources", FASTVIEW_SLUG, "--json", store=store).stdout)
+    reported = f"SELECT DISTINCT ?e WHERE {{ ?e prov:wasDerivedFrom <https://w3id.org/aikg/source/{FASTVIEW_SLUG}> }}"
+    events = json.loads(aikg("query", "--format", "json", reported, store=store).stdout)
+    assert sorted(e["iri"] for e in shown["events"]) == sorted(b["e"]["value"] for b in events["results"]["bindings"])
+    assert {"subject": "jensen-huang", "predicate": "praised", "object": "colossus"} in shown["relations"]
+    table = aikg("sources", f"https://w3id.org/aikg/source/{FASTVIEW_SLUG}", store=store)
+    assert table.returncode == 0, table.stderr
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in table.stdout.splitlines() if line.startswith("│")]
+    assert ["jensen-huang", "praised", "colossus"] in rows
+    deal = rows.index(["Nvidia GPUs for xAI (2024-H2)", "SupplyDeal", "customer: xAI", "", "Completed", "2024-H2"])
+    assert [row[2] for row in rows[deal + 1:deal + 4]] == ["forAsset: Colossus", "product: Nvidia GPUs", "supplier: Nvidia"]
+    cited = aikg("sources", "wsj-2025-07-12-spacex-invests-in-xai", store=store).stdout
+    assert "cited by other sources; no graph of its own\ncited for: spacex-invests-in-xai-2025\n" in cited
+
+
+@pytest.mark.parametrize("slug", ["no-such-source", "x> ?s ?p ?o"])
+def test_sources_unknown_slug_exits_2(store, slug):
+    run = aikg("sources", slug, store=store)
+    assert run.returncode == 2 and run.stderr == f"aikg: no source {slug!r}; `aikg sources` lists them\n"
+
+
 def test_stats_json(store):
     stats = json.loads(aikg("stats", "--json", store=store).stdout)
     assert stats["events"]["FundingRound"] == 3
