@@ -41,7 +41,7 @@ from typing import Any
 
 from graph import allocator, funding_totals
 from graph.synth import CHIPMAKERS, HYPERSCALERS, Sizes, World
-from ontology import AIK, DERIVED_GRAPH, ID, sparql_prologue
+from ontology import DERIVED_GRAPH, ID, sparql_prologue
 
 SYSTEMS = ("rdflib", "pyoxigraph", "aikg-store", "aikg-http")
 QUERY_OPS = ("point lookup", "2-hop investors of suppliers", "funding aggregate", "funding aggregate (sub-selects)")

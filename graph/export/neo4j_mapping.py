@@ -243,7 +243,7 @@ class _Mapper:
             props["name" if language == "en" else f"name_{language.replace('-', '_')}"] = labels[0]
             if len(labels) > 1:
                 values["aliases"] += labels[1:]
-                self.unmapped[f"second rdfs:label in one language (kept in aliases)"] += len(labels) - 1
+                self.unmapped["second rdfs:label in one language (kept in aliases)"] += len(labels) - 1
         if values.get("aliases"):
             props["aliases"] = sorted(set(values.pop("aliases")))
         for key, raw in sorted(values.items()):

@@ -263,7 +263,7 @@ class _Reader:
         if not dcs:
             return None
         dc = dcs[0]
-        builders = [b for b in s.of_class("Person", *ORGS) if b.start < dc.start and (s.after(b, rf"(?:CEO|氏)?\s*(?:は|が)") or re.match(r"(?:\s(?:has|had))?\s(?:built|constructed|completed|stood up)", s.text[b.end:]))]
+        builders = [b for b in s.of_class("Person", *ORGS) if b.start < dc.start and (s.after(b, r"(?:CEO|氏)?\s*(?:は|が)") or re.match(r"(?:\s(?:has|had))?\s(?:built|constructed|completed|stood up)", s.text[b.end:]))]
         if not builders:
             builders = [b for b in s.of_class("Person", *ORGS) if re.search(r"\bby\s$", s.text[:b.start])]
         if not builders and re.search(rf"{re.escape(dc.surface)}(?:\s(?:data center|site))?\s(?:was|were|had been)\s(?:built|constructed|completed)", s.text):
