@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from graph.command_options import STORE_DEFAULT
+
 if TYPE_CHECKING:
     from graph.ingest import IngestPreview
     from graph.store import Store
@@ -25,7 +27,7 @@ UPDATE_EXIT = "Exit codes: 0 applied; 1 the work failed (no store, store locked,
 
 StoreOption = Annotated[
     Optional[str],
-    typer.Option("--store", help="Store directory. Default: $AIKG_STORE, else $AIKG_HOME/store, else the XDG data dir."),
+    typer.Option("--store", help=f"Store directory, or a SPARQL server as sparql+http://HOST:PORT/PATH (compact: a directory only). {STORE_DEFAULT}"),
 ]
 
 
