@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from api.projection import cached_projection
 from api.reading import read
 from api.security import script_hash
 from api.workers import Written, store_cache
-from graph.cards import closest_slugs
+from graph.cards import AmbiguousName, UnknownEntity, find_entity
 from graph.store import Store
 from graph.view.command import split_types
 from graph.view.details import read_details, read_details_again
@@ -48,12 +49,18 @@ def page(store: Store, options: ViewOptions) -> str:
     cache = store_cache(store)
     if _DETAILS not in cache:
         cache[_DETAILS] = read_details(store)
+    projection = cached_projection(store)
+    if options.focus is not None and options.focus not in projection:  # a name or an IRI, as `aikg view --focus` takes
+        try:
+            options = dataclasses.replace(options, focus=find_entity(store, options.focus))
+        except UnknownEntity as exc:
+            raise ProtocolError(404, f"focus: {exc}") from None
+        except AmbiguousName as exc:
+            raise ProtocolError(400, f"focus: {exc}") from None
     try:
-        selection = select(cached_projection(store), cache[_DETAILS], options)
-    except KeyError:
-        suggestions = closest_slugs(store, options.focus or "")
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        raise ProtocolError(404, f"focus: no entity {options.focus!r}{hint}") from None
+        selection = select(projection, cache[_DETAILS], options)
+    except KeyError:  # an entity the projection leaves out (no class or name)
+        raise ProtocolError(404, f"focus: no entity {options.focus!r} in the graph's projection") from None
     except SelectionError as exc:
         raise ProtocolError(422, str(exc)) from None
     title = f"aikg: around {options.focus}" if options.focus else "aikg: the graph"
@@ -65,13 +72,14 @@ def page(store: Store, options: ViewOptions) -> str:
     summary="The interactive graph view (HTML, works offline)",
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {"example": "<!doctype html>..."}}},
+               400: {"description": "A focus name several entities carry; the message lists them"},
                404: {"description": "Unknown focus; the message names the closest slugs"},
                422: {"description": "An option out of range, an unknown class or a malformed date"}},
 )
 async def view(
     request: Request,
-    focus: str | None = Query(None, description="Slug of the entity to centre on; default the whole graph", examples=["xai"],
-                              pattern=r"^[a-z0-9][a-z0-9-]*$"),
+    focus: str | None = Query(None, description="The entity to centre on: its slug, IRI, or a name or alias (case and width "
+                                                "folded); default the whole graph", examples=["xai", "Elon Musk"], max_length=500),
     depth: int = Query(2, ge=0, le=6, description="Hops around the focus, either direction"),
     types: str = Query("", description="Comma-separated classes to keep (subclasses count); the focus always stays",
                        examples=["Organization,Person,FundingRound"]),

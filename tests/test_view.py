@@ -296,10 +296,21 @@ def test_the_served_view_names_bad_options(base: str) -> None:
 
     answer = httpx.get(base + "/view", params={"focus": "xia"})
     assert answer.status_code == 404 and "did you mean xai" in answer.json()["detail"]
+    answer = httpx.get(base + "/view", params={"focus": "x> ?p ?o"})
+    assert answer.status_code == 404 and answer.json()["detail"] == "focus: no entity 'x> ?p ?o'"
     answer = httpx.get(base + "/view", params={"types": "Compny"})
     assert answer.status_code == 422 and "unknown class 'Compny'" in answer.json()["detail"]
     assert httpx.get(base + "/view", params={"events": "both"}).status_code == 422
     assert httpx.get(base + "/view", params={"since": "July"}).status_code == 422
+
+
+@pytest.mark.parametrize("focus", ["Elon Musk", "イーロン・マスク", "https://w3id.org/aikg/id/elon-musk"])
+def test_the_served_view_takes_a_name_or_an_iri_as_its_focus(base: str, focus: str) -> None:
+    import httpx
+
+    answer = httpx.get(base + "/view", params={"focus": focus, "depth": 1})
+    assert answer.status_code == 200, answer.text
+    assert "<title>aikg: around elon-musk</title>" in answer.text
 
 
 def test_the_query_page_and_entity_cards_link_to_the_view(base: str) -> None:
