@@ -18,7 +18,7 @@ from api.projection import cached_projection
 from api.reading import read, read_cached
 from api.workers import Written, store_cache
 from graph import analysis
-from graph.cards import UnknownEntity, closest_slugs, entity_card, local, normalise, slug_of
+from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, entity_card, find_entity, local, normalise, slug_of
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store, iri_values
 from ontology import AIK, ID, PREFIXES, sparql_prologue
@@ -132,10 +132,20 @@ def neighbours(store: Store, slug: str, depth: int, types: list[str]) -> dict[st
 def paths(store: Store, source: str, target: str, max_hops: int) -> dict[str, Any]:
     """All shortest paths between two nodes, each step with the documents that report it."""
     graph = cached_projection(store)
-    for slug in (source, target):
-        if slug not in graph:
-            raise _unknown(slug, closest_slugs(store, slug), parameter="from" if slug == source else "to")
-    return analysis.paths_between(graph, source, target, max_hops)
+    ends = []
+    for given, parameter in ((source, "from"), (target, "to")):
+        if given in graph:
+            ends.append(given)
+            continue
+        try:  # a name or an IRI, as `aikg path` takes them
+            ends.append(find_entity(store, given))
+        except UnknownEntity as exc:
+            raise ProtocolError(404, f"{parameter}: {exc}") from None
+        except AmbiguousName as exc:
+            raise ProtocolError(400, f"{parameter}: {exc}") from None
+        if ends[-1] not in graph:
+            raise ProtocolError(404, f"{parameter}: {ends[-1]!r} is an entity the graph's projection leaves out (it has no class or name)")
+    return analysis.paths_between(graph, ends[0], ends[1], max_hops)
 
 
 # -- HTTP ----------------------------------------------------------------------------------------
@@ -223,8 +233,9 @@ async def get_neighbours(
 )
 async def get_paths(
     request: Request,
-    source: str = Query(..., alias="from", description="Slug where paths start", examples=["antonio-gracias"]),
-    target: str = Query(..., alias="to", description="Slug where paths end", examples=["nvidia"]),
+    source: str = Query(..., alias="from", description="Where paths start: a slug, an IRI, or a name or alias",
+                        examples=["antonio-gracias", "Antonio Gracias"], max_length=500),
+    target: str = Query(..., alias="to", description="Where paths end, given the same way", examples=["nvidia"], max_length=500),
     max_hops: int = Query(6, ge=1, le=10, description="Longest path to report"),
 ) -> dict[str, Any]:
     """Shortest paths over the projected graph (events are nodes, so each step names its documents)."""

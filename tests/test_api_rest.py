@@ -117,6 +117,9 @@ def test_paths_from_gracias_to_nvidia_name_their_sources(api: httpx.Client) -> N
     missing = api.get("/paths", params={"from": "antonio-gracias", "to": "nvidiaa"})
     assert missing.status_code == 404 and "to: no entity 'nvidiaa'" in missing.json()["detail"]
     assert api.get("/paths", params={"from": "antonio-gracias"}).json()["detail"][0]["loc"] == ["query", "to"]
+    by_name = api.get("/paths", params={"from": "Antonio Gracias", "to": "https://w3id.org/aikg/id/nvidia"}).json()
+    assert by_name == found
+    assert api.get("/paths", params={"from": "x> ?p", "to": "nvidia"}).json()["detail"] == "from: no entity 'x> ?p'"
 
 
 def test_funding_into_xai_is_three_rounds(api: httpx.Client) -> None:
