@@ -8,6 +8,7 @@
 >>> graph.update(kg, "INSERT DATA { GRAPH <urn:my-notes> { id:xai rdfs:comment 'checked' } }")  # derived edges follow
 >>> g = graph.project(kg)                         # a networkx MultiDiGraph keyed by slug
 >>> graph.paths_between(g, "antonio-gracias", "nvidia")  # every shortest path, as `aikg path` prints them
+>>> graph.centrality(g, top=10, classes=["InvestmentFirm"])  # the most central investment firms, as `aikg central`
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from graph.analysis import paths_between, project
+    from graph.analysis import centrality, paths_between, project
     from graph.build import BuildError, build_store
     from graph.cards import AmbiguousName, UnknownEntity, entity_card, find_entity
     from graph.shared_store import SharedStore
     from graph.store import Store, StoreError, open_store
 
 _HOMES = {
-    "project": "graph.analysis", "paths_between": "graph.analysis", "BuildError": "graph.build", "build_store": "graph.build",
+    "project": "graph.analysis", "paths_between": "graph.analysis", "centrality": "graph.analysis", "BuildError": "graph.build", "build_store": "graph.build",
     "UnknownEntity": "graph.cards", "AmbiguousName": "graph.cards", "entity_card": "graph.cards", "find_entity": "graph.cards",
     "Store": "graph.store", "StoreError": "graph.store", "open_store": "graph.store", "SharedStore": "graph.shared_store",
 }
@@ -48,6 +49,7 @@ __all__ = [
     "StoreError",
     "UnknownEntity",
     "build_store",
+    "centrality",
     "entity_card",
     "find_entity",
     "open_graph",

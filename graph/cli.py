@@ -379,6 +379,12 @@ from graph.path_command import EXIT_CODES as PATH_EXIT, path as path_command  # 
 
 app.command("path", epilog=PATH_EXIT)(path_command)
 
+# -- the most central entities -------------------------------------------------------------------
+
+from graph.central_command import EXIT_CODES as CENTRAL_EXIT, central as central_command  # noqa: E402
+
+app.command("central", epilog=CENTRAL_EXIT)(central_command)
+
 # -- who raised the most ------------------------------------------------------------------------
 
 from graph.leaders_command import EXIT_CODES as LEADERS_EXIT, leaders as leaders_command  # noqa: E402

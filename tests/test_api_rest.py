@@ -247,6 +247,25 @@ def test_paths_and_search_follow_an_update(tmp_path: Path) -> None:
         assert after["paths"][0][0]["sources"] == ["https://w3id.org/aikg/source/analyst-note"]
 
 
+def test_centrality_ranks_the_hub_first_filters_by_class_and_follows_an_update(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build_store(store=store)[0].close()
+    with live_server(store, token="t0ken") as base, httpx.Client(base_url=base, timeout=30) as client:
+        everyone = client.get("/centrality", params={"top": 1000}).json()["entities"]
+        assert everyone[0]["slug"] == "xai" and abs(sum(e["score"] for e in everyone) - 1) < 1e-6
+        assert [e["score"] for e in everyone] == sorted((e["score"] for e in everyone), reverse=True)
+        people = client.get("/centrality", params={"types": "Person", "top": 2}).json()["entities"]
+        assert [p["slug"] for p in people] == [e["slug"] for e in everyone if e["cls"] == "Person"][:2]
+        wrong = client.get("/centrality", params={"types": "Persn"})
+        assert wrong.status_code == 422 and "unknown class 'Persn'; known: " in wrong.json()["detail"]
+        tesla = next(e for e in everyone if e["slug"] == "tesla")
+        links = " ".join(f"id:{e['slug']} aik:associateOf id:tesla ." for e in everyone if e["slug"] != "tesla")
+        update = f"INSERT DATA {{ GRAPH <https://w3id.org/aikg/source/analyst-note> {{ {links} }} }}"
+        assert client.post("/sparql", data={"update": update}, headers={"Authorization": "Bearer t0ken"}).status_code == 204
+        first = client.get("/centrality", params={"top": 1}).json()["entities"][0]
+        assert first["slug"] == "tesla" and first["links"] == len(everyone) - 1 > tesla["links"]
+
+
 def test_an_in_memory_server_holds_the_bundled_graph_and_takes_updates() -> None:
     with live_server(":memory:", token="t0ken") as base, httpx.Client(base_url=base, timeout=30) as client:
         assert client.get("/funding", params={"recipient": "xai"}).json()["count"] == 3

@@ -200,6 +200,20 @@ def test_path_beyond_max_hops_is_an_answer_and_an_unknown_end_is_an_error(store)
     assert unknown.returncode == 2 and unknown.stderr.startswith("aikg: TO: no entity 'nvidiaa'; did you mean nvidia")
 
 
+def test_central_ranks_by_pagerank_and_keeps_the_classes_asked_for(store):
+    everyone = json.loads(aikg("central", "--top", "1000", "--json", store=store).stdout)["entities"]
+    assert everyone[0]["slug"] == "xai" and abs(sum(e["score"] for e in everyone) - 1) < 1e-6
+    linked_to_xai = json.loads(aikg("query", "--format", "json", "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { "
+                                    "{ id:xai ?p ?o } UNION { ?o ?p id:xai } ?o a aik:Agent }", store=store).stdout)
+    assert everyone[0]["links"] >= int(linked_to_xai["results"]["bindings"][0]["n"]["value"]) > 3
+    firms = aikg("central", "--types", "InvestmentFirm,Bank", store=store)
+    assert firms.returncode == 0, firms.stderr
+    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in firms.stdout.splitlines() if line.startswith("│")]
+    assert [(row[1], row[2]) for row in rows] == [(e["name"], e["cls"]) for e in everyone if e["cls"] in ("InvestmentFirm", "Bank")]
+    wrong = aikg("central", "--types", "Persn", store=store)
+    assert wrong.returncode == 2 and wrong.stderr.startswith("aikg: --types: unknown class 'Persn'; known: AIModel, Agent")
+
+
 def test_leaders_sum_the_usd_of_the_rounds_by_recipient_and_by_investor(store):
     raised = json.loads(aikg("leaders", "--json", store=store).stdout)
     into_xai = json.loads(aikg("query", "--format", "json", "SELECT (SUM(?usd) AS ?total) (COUNT(?r) AS ?n) WHERE { "
