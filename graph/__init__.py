@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from graph.store import Store, StoreError, open_store
 
 _HOMES = {
-    "project": "graph.analysis", "paths_between": "graph.analysis", "centrality": "graph.analysis", "BuildError": "graph.build", "build_store": "graph.build",
+    "project": "graph.analysis", "paths_between": "graph.analysis", "centrality": "graph.analysis",
+    "BuildError": "graph.build", "build_store": "graph.build",
     "UnknownEntity": "graph.cards", "AmbiguousName": "graph.cards", "entity_card": "graph.cards", "find_entity": "graph.cards",
     "Store": "graph.store", "StoreError": "graph.store", "open_store": "graph.store", "SharedStore": "graph.shared_store",
 }
