@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ontology import PREFIXES
+from ontology import ID, PREFIXES, SOURCE
 
 router = APIRouter(tags=["query page"])
 PAGE = Path(__file__).resolve().parent / "static" / "query.html"
@@ -86,6 +86,7 @@ def render(request: Request) -> HTMLResponse:
         "endpoint": "/sparql",
         "examples": EXAMPLES,
         "prefixes": PREFIXES,
+        "links": {"entity": str(ID), "source": str(SOURCE)},  # IRIs the results table links: to the view, to the source's graph
         "query": request.query_params.get("query") or "",
     }
     # The settings go into a JSON script block; escaping "<" keeps a query from closing the tag.

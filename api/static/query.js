@@ -24,11 +24,27 @@ function element(tag, text, className) {
   return node;
 }
 
+// Where an IRI leads: an entity or event to the graph view around it, a source document to everything it
+// reported (this page again), anything else nowhere.
+const SLUG = /^[a-z0-9][a-z0-9-]*$/;
+function target(iri) {
+  for (const [kind, ns] of Object.entries(settings.links)) {
+    const slug = iri.startsWith(ns) ? iri.slice(ns.length) : "";
+    if (!SLUG.test(slug)) continue;
+    if (kind === "entity") return "/view?" + new URLSearchParams({ focus: slug, depth: "1" });
+    const reported = "SELECT ?subject ?predicate ?object\nWHERE {\n  GRAPH <" + iri + "> { ?subject ?predicate ?object }\n}\nLIMIT 500";
+    return "?" + new URLSearchParams({ query: reported });
+  }
+  return null;
+}
+
 function renderTerm(term) {
   const cell = element("td");
   if (!term) return cell;
   if (term.type === "uri") {
-    const link = element("span", shorten(term.value), "iri");
+    const href = target(term.value);
+    const link = element(href ? "a" : "span", shorten(term.value), "iri");
+    if (href) link.href = href;
     link.title = term.value;
     cell.appendChild(link);
   } else if (term.type === "bnode") {
@@ -61,8 +77,49 @@ function renderResults(data) {
   return data.results.bindings.length;
 }
 
+// The last answer, downloadable in the formats the endpoint serves for it.
+const downloads = document.getElementById("downloads");
+const FORMATS = {
+  table: [["CSV", "text/csv", "csv"], ["TSV", "text/tab-separated-values", "tsv"], ["JSON", "application/sparql-results+json", "json"],
+          ["XML", "application/sparql-results+xml", "srx"]],
+  graph: [["Turtle", "text/turtle", "ttl"], ["N-Triples", "application/n-triples", "nt"], ["JSON-LD", "application/ld+json", "jsonld"]],
+};
+let answered = null;
+
+function offerDownloads(query, kind) {
+  answered = query;
+  const buttons = FORMATS[kind].map(([label, accept, extension]) => {
+    const button = element("button", label, "download");
+    button.type = "button";
+    button.addEventListener("click", () => download(accept, extension));
+    return button;
+  });
+  downloads.replaceChildren(element("span", "Download "), ...buttons);
+  downloads.hidden = false;
+}
+
+async function download(accept, extension) {
+  const response = await fetch(settings.endpoint, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": accept },
+    body: new URLSearchParams({ query: answered }),
+  });
+  if (!response.ok) {
+    statusLine.textContent = "download failed: " + response.status + " " + (await response.text());
+    return;
+  }
+  const link = element("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = "aikg-results." + extension;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+}
+
 async function run() {
   const query = editor.value;
+  downloads.hidden = true;
   runButton.disabled = true;
   statusLine.textContent = "running…";
   const started = performance.now();
@@ -81,11 +138,14 @@ async function run() {
       results.replaceChildren(element("p", response.status + " " + (await response.text()), "error"));
       statusLine.textContent = "failed after " + seconds + " s";
     } else if (type.startsWith("application/sparql-results+json")) {
-      const rows = renderResults(await response.json());
+      const data = await response.json();
+      const rows = renderResults(data);
       statusLine.textContent = rows + " rows in " + seconds + " s";
+      if (!("boolean" in data)) offerDownloads(query, "table");
     } else {
       results.replaceChildren(element("pre", await response.text(), "graph"));
       statusLine.textContent = "graph in " + seconds + " s";
+      offerDownloads(query, "graph");
     }
     history.replaceState(null, "", "?query=" + encodeURIComponent(query));
   } catch (error) {
