@@ -3,89 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
 
 from api.reading import read
 from graph import funding_totals
-from graph.funding_totals import json_number
-from graph.cards import describe_events, local, slug_of
-from graph.store import Store
-from ontology import ID, sparql_prologue
+from graph.funding_rounds import ROUNDS_PAGE, Instrument, Status, rounds
 
 router = APIRouter(tags=["funding"])
-
-Instrument = Literal["Equity", "Debt", "SecuredBond", "Loan"]
-Status = Literal["Reported", "InNegotiation", "Completed"]
-
-
-ROUNDS_PAGE = 100
-"""How many rounds ``GET /funding`` describes unless asked for more: each costs a millisecond or so to
-describe at a million triples, and a store of that size holds tens of thousands."""
-
-
-def rounds(
-    store: Store,
-    recipient: str | None = None,
-    investor: str | None = None,
-    instrument: str | None = None,
-    status: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    limit: int | None = None,
-    offset: int = 0,
-) -> dict[str, Any]:
-    """The rounds that match every filter, largest first (``limit`` of them from ``offset``; every one
-    without a limit), with the USD totals of all that match, by instrument and by status."""
-    filters = []
-    if recipient:
-        filters.append(f"?round aik:recipient <{ID}{recipient}> .")
-    if investor:
-        filters.append(f"{{ ?round aik:investor <{ID}{investor}> }} UNION {{ ?round aik:leadInvestor <{ID}{investor}> }}")
-    if instrument:
-        filters.append(f"?round aik:instrument aik:{instrument} .")
-    if status:
-        filters.append(f"?round aik:status aik:{status} .")
-    # A round dated only by month or year counts if any part of its period falls in the range.
-    if since:
-        filters.append(f'?round aik:dateEnd ?end FILTER(?end >= "{since.isoformat()}"^^xsd:date)')
-    if until:
-        filters.append(f'?round aik:dateStart ?start FILTER(?start <= "{until.isoformat()}"^^xsd:date)')
-    # One row a round with what the totals need, so only the rounds of the page are described in full.
-    found = store.select(
-        sparql_prologue()
-        + f"""SELECT ?round (SAMPLE(?amount) AS ?usd) (GROUP_CONCAT(DISTINCT STR(?inst); SEPARATOR=" ") AS ?instruments) (MAX(?state) AS ?status)
-        WHERE {{
-            ?round a aik:FundingRound . OPTIONAL {{ ?round aik:amountUSD ?amount }} {' '.join(filters)}
-            OPTIONAL {{ ?round aik:instrument ?inst }} OPTIONAL {{ ?round aik:status ?state }}
-        }} GROUP BY ?round"""
-    )
-    found.sort(key=lambda row: (-(row.get("usd") or 0), slug_of(row["round"])))
-    by_instrument: dict[str, Decimal] = defaultdict(Decimal)
-    by_status: dict[str, Decimal] = defaultdict(Decimal)
-    for row in found:
-        usd = Decimal(str(row.get("usd") or 0))
-        # A round in several instruments (secured bonds and loans) counts once, under their joint name.
-        by_instrument["+".join(sorted({local(i) for i in row.get("instruments", "").split()})) or "unspecified"] += usd
-        by_status[local(row["status"]) if row.get("status") else "unspecified"] += usd
-    page = found[offset:] if limit is None else found[offset:offset + limit]
-    described = describe_events(store, [row["round"] for row in page])
-    return {
-        "filters": {"recipient": recipient, "investor": investor, "instrument": instrument, "status": status,
-                    "since": since.isoformat() if since else None, "until": until.isoformat() if until else None},
-        "count": len(found),
-        "limit": limit,
-        "offset": offset,
-        "rounds": [_round(described[row["round"]], row.get("usd")) for row in page],
-        "totals": {
-            "usd": json_number(sum(by_status.values(), Decimal(0))),
-            "by_instrument": {k: json_number(v) for k, v in sorted(by_instrument.items())},
-            "by_status": {k: json_number(v) for k, v in sorted(by_status.items())},
-        },
-    }
 
 
 @router.get(
@@ -135,17 +61,3 @@ async def get_funding_leaders(
 ) -> dict[str, Any]:
     """USD totals over the funding rounds that have a USD amount, largest first, with the number of rounds."""
     return {"by": by, "limit": limit, "leaders": await read(request, funding_totals.leaders, by, limit)}
-
-
-def _round(event: dict[str, Any], usd: Decimal | None) -> dict[str, Any]:
-    people = event["participants"]
-    recipient = (people.get("recipient") or [None])[0]
-    return {
-        "id": event["id"], "iri": event["iri"], "label": event["label"], "recipient": recipient,
-        "amount_usd": json_number(usd) if usd is not None else None, "amounts": event["amounts"], "instruments": event["instruments"],
-        "status": event.get("status"), "lead": people.get("leadInvestor", []), "investors": people.get("investor", []),
-        "arrangers": people.get("arranger", []), "for_assets": people.get("forAsset", []),
-        "date": event.get("date"), "purpose": event.get("purpose"), "sources": event["sources"],
-        "reported_by": event["reported_by"],
-    }
-

@@ -385,6 +385,12 @@ from graph.central_command import EXIT_CODES as CENTRAL_EXIT, central as central
 
 app.command("central", epilog=CENTRAL_EXIT)(central_command)
 
+# -- funding rounds -----------------------------------------------------------------------------
+
+from graph.funding_command import EXIT_CODES as FUNDING_EXIT, funding as funding_command  # noqa: E402
+
+app.command("funding", epilog=FUNDING_EXIT)(funding_command)
+
 # -- who raised the most ------------------------------------------------------------------------
 
 from graph.leaders_command import EXIT_CODES as LEADERS_EXIT, leaders as leaders_command  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 import graph
-from api.funding import rounds
+from graph.funding_rounds import rounds
 from api.supply import supply
 
 AIK = "https://w3id.org/aikg/ontology#"

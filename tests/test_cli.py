@@ -214,6 +214,42 @@ def test_central_ranks_by_pagerank_and_keeps_the_classes_asked_for(store):
     assert wrong.returncode == 2 and wrong.stderr.startswith("aikg: --types: unknown class 'Persn'; known: AIModel, Agent")
 
 
+def test_funding_csv_has_a_row_a_round_with_its_roles_and_sources_by_slug(store):
+    run = aikg("funding", "--format", "csv", store=store)
+    assert run.returncode == 0, run.stderr
+    rows = list(csv.DictReader(io.StringIO(run.stdout)))
+    assert [r["id"] for r in rows] == ["xai-debt-raise-2025-07", "xai-secured-debt-2025-06", "spacex-invests-in-xai-2025"]
+    debt = rows[0]
+    assert (debt["recipient"], debt["amount_usd"], debt["instruments"], debt["status"], debt["lead"]) == (
+        "xai", "12000000000", "Debt", "InNegotiation", "valor-equity-partners")
+    assert debt["amounts"].startswith("USD 12000000000; JPY ") and debt["sources"] == FASTVIEW_SLUG
+    assert rows[1]["instruments"] == "Loan; SecuredBond" and rows[1]["arrangers"] == "morgan-stanley"
+
+
+@pytest.mark.parametrize(("args", "ids"), [
+    (["--investor", "Valor Equity Partners"], ["xai-debt-raise-2025-07"]),
+    (["--since", "2025-07-01"], ["xai-debt-raise-2025-07"]),
+    (["--instrument", "Equity"], ["spacex-invests-in-xai-2025"]),
+    (["--status", "Completed", "--limit", "1"], ["xai-secured-debt-2025-06"]),
+    (["--recipient", "nvidia"], []),
+])
+def test_funding_filters_and_totals(store, args, ids):
+    found = json.loads(aikg("funding", "--format", "json", *args, store=store).stdout)
+    assert [r["id"] for r in found["rounds"]] == ids
+    if "--limit" not in args:
+        assert found["count"] == len(ids) and found["totals"]["usd"] == sum(r["amount_usd"] for r in found["rounds"])
+
+
+def test_funding_table_totals_and_errors(store):
+    table = aikg("funding", "--limit", "2", store=store).stdout
+    assert "3 rounds match: USD 19,000,000,000 in all (Debt 12,000,000,000; Equity 2,000,000,000; Loan+SecuredBond 5,000,000,000)" in table
+    assert "listed: 1–2, largest first; `--offset 2` for the next" in table
+    assert aikg("funding", "--recipient", "nvidia", store=store).stdout == "No round matches.\n"
+    unknown = aikg("funding", "--recipient", "nvdia", store=store)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("aikg: --recipient: no entity 'nvdia'; did you mean nvidia")
+    assert aikg("funding", "--since", "July", store=store).returncode == 2
+
+
 def test_leaders_sum_the_usd_of_the_rounds_by_recipient_and_by_investor(store):
     raised = json.loads(aikg("leaders", "--json", store=store).stdout)
     into_xai = json.loads(aikg("query", "--format", "json", "SELECT (SUM(?usd) AS ?total) (COUNT(?r) AS ?n) WHERE { "
