@@ -391,6 +391,13 @@ from graph.funding_command import EXIT_CODES as FUNDING_EXIT, funding as funding
 
 app.command("funding", epilog=FUNDING_EXIT)(funding_command)
 
+# -- supply deals and capacity ------------------------------------------------------------------
+
+from graph import supply_command  # noqa: E402
+
+app.command("supply", epilog=supply_command.SUPPLY_EXIT)(supply_command.supply)
+app.command("capacity", epilog=supply_command.CAPACITY_EXIT)(supply_command.capacity)
+
 # -- who raised the most ------------------------------------------------------------------------
 
 from graph.leaders_command import EXIT_CODES as LEADERS_EXIT, leaders as leaders_command  # noqa: E402

@@ -3,6 +3,7 @@ declare them without importing :mod:`graph.cli` (which imports them)."""
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Optional
 
 import typer
@@ -14,3 +15,11 @@ StoreOption = Annotated[
     typer.Option("--store", help=f"Store directory, :memory: (the bundled facts, built in memory), or a SPARQL server as sparql+http://HOST:PORT/PATH. {STORE_DEFAULT}"),
 ]
 """``--store`` of the commands that read the graph (and of build and serve)."""
+
+
+class ListFormat(str, Enum):
+    """``--format`` of the commands that list records (funding rounds, supply deals, capacity)."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"

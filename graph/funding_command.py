@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from graph.command_options import StoreOption
+from graph.command_options import ListFormat as Format, StoreOption
 from graph.funding_rounds import ROUNDS_PAGE
 
 EXIT_CODES = "Exit codes: 0 listed (none matching included); 1 the work failed (no store); 2 invalid input (an unknown or ambiguous entity, a bad option)."
@@ -33,12 +33,6 @@ class Status(str, Enum):
     Reported = "Reported"
     InNegotiation = "InNegotiation"
     Completed = "Completed"
-
-
-class Format(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
 
 
 def funding(

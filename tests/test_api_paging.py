@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 import graph
 from graph.funding_rounds import rounds
-from api.supply import supply
+from graph.supply_deals import supply
 
 AIK = "https://w3id.org/aikg/ontology#"
 ID = "https://w3id.org/aikg/id/"

@@ -250,6 +250,30 @@ def test_funding_table_totals_and_errors(store):
     assert aikg("funding", "--since", "July", store=store).returncode == 2
 
 
+def test_supply_lists_the_deal_with_its_roles_as_a_table_csv_and_json(store):
+    rows = list(csv.DictReader(io.StringIO(aikg("supply", "--format", "csv", "--customer", "xAI", store=store).stdout)))
+    assert rows == [{"id": "nvidia-gpus-for-colossus", "label": "Nvidia GPUs for xAI (2024-H2)", "suppliers": "nvidia",
+                     "customers": "xai", "product": "nvidia-gpu", "quantity": "200000", "for_assets": "colossus",
+                     "status": "Completed", "date": "2024-H2", "sources": FASTVIEW_SLUG}]
+    found = json.loads(aikg("supply", "--format", "json", "--supplier", "nvidia", store=store).stdout)
+    assert found["count"] == 1 and found["deals"][0]["customers"] == [{"slug": "xai", "name": "xAI"}]
+    table = aikg("supply", store=store).stdout
+    assert "│ Nvidia   │ xAI      │ Nvidia GPUs │  200,000 │ Colossus │ Completed │ 2024-H2 │" in table and table.endswith("1 deal\n")
+    assert aikg("supply", "--supplier", "xai", store=store).stdout == "No deal matches.\n"
+
+
+def test_capacity_lists_an_assets_gpu_counts_and_names_an_unknown_asset(store):
+    found = json.loads(aikg("capacity", "Colossus", "--format", "json", store=store).stdout)
+    assert found["asset"] == "colossus" and sorted(c["gpu_count"] for c in found["capacity"]) == [100_000, 200_000]
+    rows = list(csv.DictReader(io.StringIO(aikg("capacity", "colossus", "--format", "csv", store=store).stdout)))
+    assert {(r["asset"], r["gpu_count"], r["phase"]) for r in rows} == {
+        ("colossus", "100000", "at opening"), ("colossus", "200000", "92 days after opening (doubled)")}
+    everything = json.loads(aikg("capacity", "--format", "json", "--limit", "1", "--offset", "1", store=store).stdout)
+    assert everything["count"] >= 2 and len(everything["capacity"]) == 1
+    unknown = aikg("capacity", "colosus", store=store)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("aikg: ASSET: no entity 'colosus'; did you mean colossus")
+
+
 def test_leaders_sum_the_usd_of_the_rounds_by_recipient_and_by_investor(store):
     raised = json.loads(aikg("leaders", "--json", store=store).stdout)
     into_xai = json.loads(aikg("query", "--format", "json", "SELECT (SUM(?usd) AS ?total) (COUNT(?r) AS ?n) WHERE { "
