@@ -46,6 +46,17 @@ def slug_of(iri: str) -> str:
     return iri[len(_ID):] if iri.startswith(_ID) else iri
 
 
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def check_slugs(**given: str | None) -> None:
+    """ValueError naming the first of ``given`` (a filter's name and value) that is neither None nor a slug:
+    a filter built into a query takes slugs only, so other text never reaches one."""
+    for name, slug in given.items():
+        if slug is not None and not _SLUG.fullmatch(slug):
+            raise ValueError(f"{name}: {slug!r} is not a slug")
+
+
 def local(iri: str) -> str:
     """The local name of an aik: term (``…ontology#InNegotiation`` → ``InNegotiation``)."""
     return iri[len(_AIK):] if iri.startswith(_AIK) else iri

@@ -4,12 +4,11 @@ sources, and the USD totals of all that match (``aikg funding``, ``GET /funding`
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from graph.cards import describe_events, local, slug_of
+from graph.cards import check_slugs, describe_events, local, slug_of
 from graph.funding_totals import json_number
 from graph.store import Store
 from ontology import ID, sparql_prologue
@@ -21,7 +20,6 @@ Status = Literal["Reported", "InNegotiation", "Completed"]
 ROUNDS_PAGE = 100
 """How many rounds ``GET /funding`` and ``aikg funding``'s table describe unless asked for more: each costs a
 millisecond or so to describe at a million triples, and a store of that size holds tens of thousands."""
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def rounds(
@@ -41,9 +39,7 @@ def rounds(
     ``recipient`` and ``investor`` are slugs, ``instrument`` and ``status`` local names of the ontology's
     (ValueError for other text, which never reaches a query).
     """
-    for name, slug in (("recipient", recipient), ("investor", investor)):
-        if slug is not None and not _SLUG.fullmatch(slug):
-            raise ValueError(f"{name}: {slug!r} is not a slug")
+    check_slugs(recipient=recipient, investor=investor)
     for name, value, kinds in (("instrument", instrument, Instrument), ("status", status, Status)):
         if value is not None and value not in get_args(kinds):
             raise ValueError(f"{name}: {value!r} is not one of {', '.join(get_args(kinds))}")

@@ -3,23 +3,21 @@ when): ``aikg supply``, ``aikg capacity``, ``GET /supply``."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from graph.cards import describe_events, slug_of
+from graph.cards import check_slugs, describe_events, slug_of
 from graph.store import Store
 from ontology import ID, sparql_prologue
 
 SUPPLY_PAGE = 100
 """How many deals, and how many capacity observations, ``GET /supply`` and the tables describe unless asked for
 more: a million-triple store holds some 11,000 of each, a millisecond or so each to describe."""
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def deals(store: Store, supplier: str | None = None, customer: str | None = None, asset: str | None = None,
           limit: int | None = None, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
     """How many deals match every filter (slugs), and ``limit`` of them from ``offset`` by date (all without a limit)."""
-    _check_slugs(supplier=supplier, customer=customer, asset=asset)
+    check_slugs(supplier=supplier, customer=customer, asset=asset)
     filters = []
     if supplier:
         filters.append(f"?deal aik:supplier <{ID}{supplier}> .")
@@ -39,7 +37,7 @@ def capacity(store: Store, asset: str | None = None, limit: int | None = None,
              offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
     """How many capacity observations there are of ``asset`` (a slug; of every asset if None), and ``limit`` of
     them from ``offset`` by asset and date (all without a limit)."""
-    _check_slugs(asset=asset)
+    check_slugs(asset=asset)
     # An observation of no named asset is listed too when no asset is asked for (first).
     observed = f"?obs aik:asset <{ID}{asset}> . BIND(<{ID}{asset}> AS ?at)" if asset else "OPTIONAL { ?obs aik:asset ?at }"
     found = store.select(sparql_prologue() + f"""SELECT ?obs (MIN(?at) AS ?asset) (MAX(STR(?start)) AS ?date)
@@ -65,13 +63,6 @@ def supply(store: Store, supplier: str | None, customer: str | None, asset: str 
         "deals": deal_page,
         "capacity": capacity_page,
     }
-
-
-def _check_slugs(**given: str | None) -> None:
-    """ValueError for a filter that is not a slug: other text never reaches a query."""
-    for name, slug in given.items():
-        if slug is not None and not _SLUG.fullmatch(slug):
-            raise ValueError(f"{name}: {slug!r} is not a slug")
 
 
 def _end(limit: int | None, offset: int) -> int | None:
