@@ -281,6 +281,19 @@ def _open(store: str | None, *, read_only: bool = True):
         fail(str(exc), 1)
 
 
+def entity_slugs(kg, given: dict[str, str | None]) -> dict[str, str]:
+    """The slug of each entity given (by slug, IRI, name or alias), keyed as given (by the option or argument
+    that named it); those given as None are left out. Exits 2 naming the option of one unknown or ambiguous."""
+    found = {}
+    for option, text in given.items():
+        if text is not None:
+            try:
+                found[option] = find_entity(kg, text)
+            except (UnknownEntity, AmbiguousName) as exc:
+                fail(f"{option}: {exc}", 2)
+    return found
+
+
 def syntax_error(what: str, exc: SyntaxError, file: Path | None) -> str:
     """One stderr line for a query or update that does not parse: the file it came from, if any, and the parser's
     position and message (its list of what it expected runs over several lines)."""

@@ -48,18 +48,11 @@ def funding(
     store: StoreOption = None,
 ) -> None:
     """List funding rounds, largest first: amounts in USD and as reported, instruments, status, date, who took part and the sources; with the USD totals of every round that matches, by instrument and by status."""
-    from graph.cards import AmbiguousName, UnknownEntity, find_entity
-    from graph.cli import _open, _progress, fail
+    from graph.cli import _open, _progress, entity_slugs
     from graph.funding_rounds import rounds
 
     kg = _open(store)
-    slugs = {}
-    for option, given in (("--recipient", recipient), ("--investor", investor)):
-        if given is not None:
-            try:
-                slugs[option] = find_entity(kg, given)
-            except (UnknownEntity, AmbiguousName) as exc:
-                fail(f"{option}: {exc}", 2)
+    slugs = entity_slugs(kg, {"--recipient": recipient, "--investor": investor})
     if limit is None and fmt is Format.table:
         limit = ROUNDS_PAGE
     with _progress() as progress:

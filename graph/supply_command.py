@@ -37,7 +37,10 @@ def supply(
     """List supply deals by date: supplier, customer, product and quantity, the asset they are for, status and sources."""
     from graph.supply_deals import deals
 
-    kg, found = _open_and_resolve(store, {"--supplier": supplier, "--customer": customer, "--asset": asset})
+    from graph.cli import _open, entity_slugs
+
+    kg = _open(store)
+    found = entity_slugs(kg, {"--supplier": supplier, "--customer": customer, "--asset": asset})
     count, page = deals(kg, found.get("--supplier"), found.get("--customer"), found.get("--asset"), _limit(limit, fmt), offset)
     if fmt is ListFormat.json:
         _json({"filters": {"supplier": found.get("--supplier"), "customer": found.get("--customer"), "asset": found.get("--asset")},
@@ -63,7 +66,10 @@ def capacity(
     """List how many GPUs each asset held when, by asset and date (or phase), with the sources."""
     from graph.supply_deals import capacity as observations
 
-    kg, found = _open_and_resolve(store, {"ASSET": asset})
+    from graph.cli import _open, entity_slugs
+
+    kg = _open(store)
+    found = entity_slugs(kg, {"ASSET": asset})
     count, page = observations(kg, found.get("ASSET"), _limit(limit, fmt), offset)
     if fmt is ListFormat.json:
         _json({"asset": found.get("ASSET"), "count": count, "offset": offset, "capacity": page})
@@ -73,21 +79,6 @@ def capacity(
         rows = [((c["asset"] or {}).get("name", ""), f"{c['gpu_count']:,}" if c.get("gpu_count") is not None else "",
                  c["date"] or "", c["phase"] or "", c["status"] or "", _sources(c)) for c in page]
         _table(("asset", "GPUs", "date", "phase", "status", "source"), rows, (1,), "observation", count, offset)
-
-
-def _open_and_resolve(store: str | None, given: dict[str, str | None]) -> tuple[Any, dict[str, str]]:
-    """The store, and the slug of each entity given (by slug, IRI or name); exit 2 naming the option of one unknown."""
-    from graph.cards import AmbiguousName, UnknownEntity, find_entity
-    from graph.cli import _open, fail
-
-    kg, found = _open(store), {}
-    for option, text in given.items():
-        if text is not None:
-            try:
-                found[option] = find_entity(kg, text)
-            except (UnknownEntity, AmbiguousName) as exc:
-                fail(f"{option}: {exc}", 2)
-    return kg, found
 
 
 def _limit(limit: int | None, fmt: ListFormat) -> int | None:
