@@ -47,7 +47,10 @@ def funding(
     fmt: Annotated[Format, typer.Option("--format", help="table; csv (one round a row, for a spreadsheet); json (as GET /funding gives it).")] = Format.table,
     store: StoreOption = None,
 ) -> None:
-    """List funding rounds, largest first: amounts in USD and as reported, instruments, status, date, who took part and the sources; with the USD totals of every round that matches, by instrument and by status."""
+    """List funding rounds, largest first, with the USD totals of every round that matches.
+
+    Each round with its amount in USD and as reported, instruments, status, date, who took part and the sources; the totals by instrument and by status.
+    """
     from graph.cli import _open, _progress, entity_slugs
     from graph.funding_rounds import rounds
 
