@@ -407,7 +407,7 @@ def neighbourhood(graph: nx.MultiDiGraph, slug: str, depth: int = 1) -> nx.Multi
 
 
 class UnknownClass(ValueError):
-    """A class name the ontology does not have."""
+    """A class that no entity of the graph has, nor is above one that does."""
 
 
 def centrality(graph: nx.MultiDiGraph, top: int = 20, classes: Iterable[str] = (),
