@@ -21,8 +21,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from api.errors import ProtocolError
-from api.workers import Written, store_cache
-from graph import analysis
+from api.workers import WRITES_AT_OPEN, Written, store_cache
+from graph import analysis, projection_cache
 from graph.store import Store
 
 WAIT = {"seconds": 20.0}
@@ -52,7 +52,11 @@ class _Making:
 
     def _make(self, store: Store) -> None:
         try:
-            self.graph = analysis.project(store, wanted=self._wanted)
+            writes = store_cache(store).get(WRITES_AT_OPEN)
+            if writes is None:
+                self.graph = analysis.project(store, wanted=self._wanted)
+            else:  # a worker's handle on a store on disk: the projection kept beside it, if it is of this store now
+                self.graph = projection_cache.projection(store, writes, wanted=self._wanted, keep=False)
         except BaseException as exc:  # noqa: BLE001 - handed to the request that waits for it
             self.error = exc
         finally:

@@ -54,6 +54,10 @@ class DeadlineExceeded(TimeoutError):
     """A request ran past its deadline; its worker was stopped."""
 
 
+WRITES_AT_OPEN = "writes_at_open"
+"""Where a worker notes, in the caches of a store it opened, the store's count of writes read just before opening it."""
+
+
 def store_cache(store: Store) -> dict[str, Any]:
     """A dict that lives as long as this opened store; indexes derived from the graph go here."""
     return store.__dict__.setdefault("_api_cache", {})
@@ -348,6 +352,7 @@ def _reopen(location: str, store: Store | None, opened_as: tuple[str, int, int] 
             change = write_count.changes_since(write_count.count_path(location), opened_as[2], writes[1])
             if change is not None:
                 _follow(_kept_caches(store), Written(None, added=change.added, touched=change.touched), fresh)
+    store_cache(fresh)[WRITES_AT_OPEN] = writes[1]  # what the projection kept beside the store is checked against
     return fresh, (fresh.generation, *writes)
 
 
@@ -396,6 +401,7 @@ def _serve(location: str, conn: Connection, generation: Any, projection_wait: fl
                     store = open_store(location, read_only=True)
                     opened_as = (store.generation, generation.value, after)
                     _follow(kept, change, store)
+                    store_cache(store)[WRITES_AT_OPEN] = after
                 kept, kept_at, result = {}, None, None
             else:
                 stale = False  # another process compacted away a file under the handle: open a fresh one

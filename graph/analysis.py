@@ -12,6 +12,7 @@ import gc
 from collections import defaultdict
 from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -75,9 +76,7 @@ def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None
     where a new projection reads the whole store.
     """
     slugs = {slug_of(iri): iri for iri in iris}
-    collecting = gc.isenabled()
-    gc.disable()  # the collector would walk the whole projection (a second at a million triples) for garbage this makes none of
-    try:
+    with collector_paused():
         # A shortcut edge whose events change runs between the roles of an event named here, before or after.
         supported = {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
         joining = _read_nodes_again(graph, store, slugs)
@@ -91,6 +90,16 @@ def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None
         supported |= {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
         _attach_events_to_shortcuts(graph, {(u, v, k) for u, v, k in supported | read
                                             if k in SHORTCUT_ROLES and graph.has_edge(u, v, k)})
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's garbage collector off for the block: it would walk the whole projection, again and again as the
+    block makes objects (a second and more at a million triples), for garbage the block makes none of."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -437,18 +446,19 @@ def ranking(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
     ``slug``, ``name``, ``cls``, ``score`` (the scores of all entities add up to 1) and ``links``
     (how many other entities it is linked to). 0.9 s at a million triples.
     """
-    entities = nx.Graph()
-    entities.add_nodes_from(n for n, kind in graph.nodes(data="kind") if kind == "entity")
-    for u, v, data in graph.edges(data=True):
-        if u != v and u in entities and v in entities:
-            weight = len(data.get("events") or ()) or 1
-            entities.add_edge(u, v, weight=entities.get_edge_data(u, v, {"weight": 0})["weight"] + weight)
-    if not len(entities):
-        return []
-    ranks = nx.pagerank(entities, weight="weight")
-    nodes = graph.nodes
-    return [{"slug": n, "name": nodes[n].get("name"), "cls": nodes[n]["cls"], "score": ranks[n], "links": entities.degree(n)}
-            for n in sorted(entities, key=lambda n: (-ranks[n], n))]
+    with collector_paused():
+        entities = nx.Graph()
+        entities.add_nodes_from(n for n, kind in graph.nodes(data="kind") if kind == "entity")
+        for u, v, data in graph.edges(data=True):
+            if u != v and u in entities and v in entities:
+                weight = len(data.get("events") or ()) or 1
+                entities.add_edge(u, v, weight=entities.get_edge_data(u, v, {"weight": 0})["weight"] + weight)
+        if not len(entities):
+            return []
+        ranks = nx.pagerank(entities, weight="weight")
+        nodes = graph.nodes
+        return [{"slug": n, "name": nodes[n].get("name"), "cls": nodes[n]["cls"], "score": ranks[n], "links": entities.degree(n)}
+                for n in sorted(entities, key=lambda n: (-ranks[n], n))]
 
 
 def _step(graph: nx.MultiDiGraph, a: str, b: str) -> dict[str, Any]:

@@ -25,13 +25,15 @@ def central(
     """
     from graph import analysis
     from graph.cli import _open, _progress, fail, out
+    from graph.projection_cache import projection, writes_before_opening
     from graph.view.command import split_types
 
+    writes = writes_before_opening(store)
     kg = _open(store)
     wanted = split_types(types)
     with _progress() as progress:
         task = progress.add_task("read the graph", total=None)
-        graph = analysis.project(kg, step=lambda doing: progress.update(task, description=doing))
+        graph = projection(kg, writes, step=lambda doing: progress.update(task, description=doing))
         progress.update(task, description="rank the entities")
         try:
             found = analysis.centrality(graph, top, wanted)

@@ -32,12 +32,14 @@ def path(
     """
     from graph import analysis
     from graph.cli import _open, _progress, entity_slugs, fail, out
+    from graph.projection_cache import projection, writes_before_opening
 
+    writes = writes_before_opening(store)
     kg = _open(store)
     slugs = list(entity_slugs(kg, {"FROM": start, "TO": end}).values())
     with _progress() as progress:
         task = progress.add_task("read the graph", total=None)
-        graph = analysis.project(kg, step=lambda doing: progress.update(task, description=doing))
+        graph = projection(kg, writes, step=lambda doing: progress.update(task, description=doing))
         progress.update(task, description="search the paths")
         try:
             found = analysis.paths_between(graph, slugs[0], slugs[1], max_hops)
