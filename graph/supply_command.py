@@ -35,9 +35,8 @@ def supply(
     store: StoreOption = None,
 ) -> None:
     """List supply deals by date: supplier, customer, product and quantity, the asset they are for, status and sources."""
-    from graph.supply_deals import deals
-
     from graph.cli import _open, entity_slugs
+    from graph.supply_deals import deals
 
     kg = _open(store)
     found = entity_slugs(kg, {"--supplier": supplier, "--customer": customer, "--asset": asset})
@@ -64,9 +63,8 @@ def capacity(
     store: StoreOption = None,
 ) -> None:
     """List how many GPUs each asset held when, by asset and date (or phase), with the sources."""
-    from graph.supply_deals import capacity as observations
-
     from graph.cli import _open, entity_slugs
+    from graph.supply_deals import capacity as observations
 
     kg = _open(store)
     found = entity_slugs(kg, {"ASSET": asset})
