@@ -21,7 +21,7 @@ def central(
 ) -> None:
     """List the most central entities: PageRank over the entities, each link read both ways.
 
-    A plain relation weighs 1 and a shortcut edge (funded by, supplies to, arranged financing for) as many events as it stands for, so a hub ranks high, and so does a firm tied to hubs. The graph is read into memory first: instant for the bundled facts, about 20 s at a million triples.
+    A plain relation weighs 1 and a shortcut edge (funded by, supplies to, arranged financing for) as many events as it stands for, so a hub ranks high, and so does a firm tied to hubs. The graph's projection is read into memory first: instant for the bundled facts, about 20 s at a million triples the first time, then kept beside the store and read back in a second or two while the store is unchanged.
     """
     from graph import analysis
     from graph.cli import _open, _progress, fail, out

@@ -28,7 +28,7 @@ def path(
 ) -> None:
     """Print every shortest path between two entities, either direction, each step with its sources.
 
-    A step along a shortcut edge (funded by, supplies to, arranged financing for) names the events it stands for. The graph is read into memory first: instant for the bundled facts, about 20 s at a million triples.
+    A step along a shortcut edge (funded by, supplies to, arranged financing for) names the events it stands for. The graph's projection is read into memory first: instant for the bundled facts, about 20 s at a million triples the first time, then kept beside the store and read back in a second or two while the store is unchanged.
     """
     from graph import analysis
     from graph.cli import _open, _progress, entity_slugs, fail, out
@@ -52,7 +52,7 @@ def path(
 
 
 def print_paths(found: dict[str, Any], names: Any) -> None:
-    """The paths of :func:`graph.analysis.paths_between` as one table each, a step a row."""
+    """The paths of :func:`graph.analysis.paths_between` as one table, a step a row, a section a path."""
     from graph.analysis import MOST_PATHS
     from graph.cli import out
     from graph.quads import source_slug_of
