@@ -266,6 +266,18 @@ def test_centrality_ranks_the_hub_first_filters_by_class_and_follows_an_update(t
         assert first["slug"] == "tesla" and first["links"] == len(everyone) - 1 > tesla["links"]
 
 
+def test_a_name_two_entities_carry_is_a_400_listing_both_for_paths_and_the_view() -> None:
+    with live_server(":memory:", token="t0ken") as base, httpx.Client(base_url=base, timeout=30) as client:
+        alias = "INSERT DATA { GRAPH aik:entities { id:spacex skos:altLabel 'Musk'@en } }"
+        assert client.post("/sparql", data={"update": alias}, headers={"Authorization": "Bearer t0ken"}).status_code == 204
+        both = "'Musk' names 2 entities: elon-musk (Elon Musk), spacex (SpaceX); give one's slug"
+        paths = client.get("/paths", params={"from": "Musk", "to": "xai"})
+        assert paths.status_code == 400 and paths.json()["detail"] == f"from: {both}"
+        view = client.get("/view", params={"focus": "Musk"})
+        assert view.status_code == 400 and view.json()["detail"] == f"focus: {both}"
+        assert client.get("/view", params={"focus": "SpaceX", "depth": 1}).status_code == 200
+
+
 def test_an_in_memory_server_holds_the_bundled_graph_and_takes_updates() -> None:
     with live_server(":memory:", token="t0ken") as base, httpx.Client(base_url=base, timeout=30) as client:
         assert client.get("/funding", params={"recipient": "xai"}).json()["count"] == 3
