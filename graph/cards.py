@@ -46,12 +46,13 @@ def slug_of(iri: str) -> str:
     return iri[len(_ID):] if iri.startswith(_ID) else iri
 
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_SLUG = re.compile(r"[a-z0-9-]+")
+"""What a filter built into a query may hold: the characters of a slug (as the REST API's parameters allow them)."""
 
 
 def check_slugs(**given: str | None) -> None:
-    """ValueError naming the first of ``given`` (a filter's name and value) that is neither None nor a slug:
-    a filter built into a query takes slugs only, so other text never reaches one."""
+    """ValueError naming the first of ``given`` (a filter's name and value) that is neither None nor made of a slug's
+    characters: a filter built into a query takes those only, so other text never reaches one (``-`` matches nothing)."""
     for name, slug in given.items():
         if slug is not None and not _SLUG.fullmatch(slug):
             raise ValueError(f"{name}: {slug!r} is not a slug")

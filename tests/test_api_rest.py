@@ -122,6 +122,14 @@ def test_paths_from_gracias_to_nvidia_name_their_sources(api: httpx.Client) -> N
     assert api.get("/paths", params={"from": "x> ?p", "to": "nvidia"}).json()["detail"] == "from: no entity 'x> ?p'"
 
 
+def test_a_filter_the_parameters_admit_but_no_entity_has_matches_nothing(api: httpx.Client) -> None:
+    """``-`` fits the slug parameters' pattern; it names no entity, so nothing matches (it was a 500)."""
+    supply = api.get("/supply", params={"customer": "-", "asset": "colossus"})
+    assert supply.status_code == 200 and (supply.json()["deals_count"], supply.json()["capacity_count"]) == (0, 2)
+    funding = api.get("/funding", params={"recipient": "-"})
+    assert funding.status_code == 200 and funding.json()["count"] == 0
+
+
 def test_funding_into_xai_is_three_rounds(api: httpx.Client) -> None:
     funding = api.get("/funding", params={"recipient": "xai"}).json()
     assert [r["amount_usd"] for r in funding["rounds"]] == [12_000_000_000, 5_000_000_000, 2_000_000_000]
