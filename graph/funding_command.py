@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import json
-import sys
 from enum import Enum
 from typing import Annotated, Any, Optional
 
@@ -14,6 +11,7 @@ from rich.table import Table
 
 from graph.command_options import ListFormat as Format, StoreOption
 from graph.funding_rounds import ROUNDS_PAGE
+from graph.listing import slugs, source_slugs, table_limit, write_csv, write_json
 
 EXIT_CODES = "Exit codes: 0 listed (none matching included); 1 the work failed (no store); 2 invalid input (an unknown or ambiguous entity, a bad option)."
 
@@ -55,44 +53,34 @@ def funding(
     from graph.funding_rounds import rounds
 
     kg = _open(store)
-    slugs = entity_slugs(kg, {"--recipient": recipient, "--investor": investor})
-    if limit is None and fmt is Format.table:
-        limit = ROUNDS_PAGE
+    entities = entity_slugs(kg, {"--recipient": recipient, "--investor": investor})
     with _progress() as progress:
         progress.add_task("describe the rounds", total=None)
-        found = rounds(kg, slugs.get("--recipient"), slugs.get("--investor"), instrument and instrument.value,
-                       status and status.value, since and since.date(), until and until.date(), limit, offset)
+        found = rounds(kg, entities.get("--recipient"), entities.get("--investor"), instrument and instrument.value,
+                       status and status.value, since and since.date(), until and until.date(),
+                       table_limit(limit, fmt, ROUNDS_PAGE), offset)
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+        write_json(found)
     elif fmt is Format.csv:
-        write_csv(found["rounds"])
+        write_csv(CSV_COLUMNS, (csv_row(r) for r in found["rounds"]))
     else:
         print_rounds(found)
 
 
-def write_csv(rounds: list[dict[str, Any]]) -> None:
-    """The rounds as CSV on stdout, a row each (see :data:`CSV_COLUMNS`)."""
-    from graph.quads import source_slug_of
-
-    writer = csv.DictWriter(sys.stdout, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for r in rounds:
-        writer.writerow({
-            "id": r["id"], "label": r["label"], "recipient": _slugs([r["recipient"]] if r["recipient"] else []),
-            "amount_usd": r["amount_usd"] if r["amount_usd"] is not None else "",
-            "amounts": "; ".join(f"{a['currency']} {a['value']}" for a in r["amounts"]),
-            "instruments": "; ".join(r["instruments"]), "status": r["status"] or "", "date": r["date"] or "",
-            "lead": _slugs(r["lead"]), "investors": _slugs(r["investors"]), "arrangers": _slugs(r["arrangers"]),
-            "for_assets": _slugs(r["for_assets"]), "purpose": r["purpose"] or "",
-            "sources": "; ".join(source_slug_of(s["iri"]) for s in r["sources"]),
-            "reported_by": "; ".join(source_slug_of(s["iri"]) for s in r["reported_by"]),
-        })
+def csv_row(r: dict[str, Any]) -> dict[str, Any]:
+    """A round as a row of :data:`CSV_COLUMNS`."""
+    return {
+        **r, "recipient": slugs([r["recipient"]] if r["recipient"] else []),
+        "amounts": "; ".join(f"{a['currency']} {a['value']}" for a in r["amounts"]), "instruments": "; ".join(r["instruments"]),
+        "lead": slugs(r["lead"]), "investors": slugs(r["investors"]), "arrangers": slugs(r["arrangers"]),
+        "for_assets": slugs(r["for_assets"]), "sources": source_slugs(r["sources"]),
+        "reported_by": source_slugs(r["reported_by"]),
+    }
 
 
 def print_rounds(found: dict[str, Any]) -> None:
     """The rounds as a table, and the totals of all that match."""
     from graph.cli import out
-    from graph.quads import source_slug_of
 
     if not found["count"]:
         out.print("No round matches.")
@@ -109,7 +97,7 @@ def print_rounds(found: dict[str, Any]) -> None:
         who = [f"{role}: {', '.join(p['name'] for p in r[role])}" for role in ("lead", "investors", "arrangers") if r[role]]
         table.add_row((r["recipient"] or {}).get("name", ""), f"{r['amount_usd']:,}" if r["amount_usd"] is not None else "",
                       ", ".join(r["instruments"]), r["status"] or "", r["date"] or "", "\n".join(who),
-                      "\n".join(source_slug_of(s["iri"]) for s in r["sources"]))
+                      source_slugs(r["sources"], "\n"))
     out.print(table)
     totals, shown = found["totals"], len(found["rounds"])
     by = "; ".join(f"{k} {v:,}" for k, v in totals["by_instrument"].items())
@@ -121,6 +109,3 @@ def print_rounds(found: dict[str, Any]) -> None:
         out.print(f"listed: {first:,}–{found['offset'] + shown:,}, largest first{more}" if shown else
                   f"none listed from {first:,}", highlight=False)
 
-
-def _slugs(entities: list[dict[str, str]]) -> str:
-    return "; ".join(e["slug"] for e in entities)

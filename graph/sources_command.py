@@ -43,6 +43,7 @@ def sources(
 def print_list(found: dict[str, Any]) -> None:
     """A page of :func:`graph.sources.documents` as a table, and where the next page starts."""
     from graph.cli import out
+    from graph.listing import page_line
 
     table = Table("source", "title", "publisher", "published", "facts", highlight=False)
     table.columns[0].overflow = "fold"
@@ -50,13 +51,7 @@ def print_list(found: dict[str, Any]) -> None:
     for doc in found["items"]:
         table.add_row(doc["slug"], doc["title"] or "", doc["publisher"] or "", doc["published"] or "", f"{doc['facts']:,}")
     out.print(table)
-    shown, first = len(found["items"]), found["offset"] + 1
-    if not shown:
-        out.print(f"No source from {first:,}: there are {found['total']:,}.", highlight=False)
-        return
-    page = f"{first:,}–{found['offset'] + shown:,} of {found['total']:,} sources"
-    more = found["total"] > found["offset"] + shown
-    out.print(page + (f"; `--offset {found['offset'] + shown}` for the next" if more else ""), highlight=False)
+    out.print(page_line(found["offset"], len(found["items"]), found["total"], "source"), highlight=False)
 
 
 def print_document(doc: dict[str, Any]) -> None:

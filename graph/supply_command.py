@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
 from graph.command_options import ListFormat, StoreOption
+from graph.listing import names, page_line, slugs, source_slugs, table_limit, write_csv, write_json
 from graph.supply_deals import SUPPLY_PAGE
 
 SUPPLY_EXIT = "Exit codes: 0 listed (none matching included); 1 the work failed (no store); 2 invalid input (an unknown or ambiguous entity, a bad option)."
@@ -40,17 +38,19 @@ def supply(
 
     kg = _open(store)
     found = entity_slugs(kg, {"--supplier": supplier, "--customer": customer, "--asset": asset})
-    count, page = deals(kg, found.get("--supplier"), found.get("--customer"), found.get("--asset"), _limit(limit, fmt), offset)
+    count, page = deals(kg, found.get("--supplier"), found.get("--customer"), found.get("--asset"),
+                        table_limit(limit, fmt, SUPPLY_PAGE), offset)
     if fmt is ListFormat.json:
-        _json({"filters": {"supplier": found.get("--supplier"), "customer": found.get("--customer"), "asset": found.get("--asset")},
-               "count": count, "offset": offset, "deals": page})
+        write_json({"filters": {"supplier": found.get("--supplier"), "customer": found.get("--customer"), "asset": found.get("--asset")},
+                    "count": count, "offset": offset, "deals": page})
     elif fmt is ListFormat.csv:
-        _csv(DEAL_COLUMNS, ({**d, "suppliers": _slugs(d["suppliers"]), "customers": _slugs(d["customers"]),
-                             "product": _slugs(d["product"]), "for_assets": _slugs(d["for_assets"])} for d in page))
+        write_csv(DEAL_COLUMNS, ({**d, "suppliers": slugs(d["suppliers"]), "customers": slugs(d["customers"]),
+                                  "product": slugs(d["product"]), "for_assets": slugs(d["for_assets"]),
+                                  "sources": source_slugs(d["sources"])} for d in page))
     else:
-        rows = [(_names(d["suppliers"]), _names(d["customers"]), _names(d["product"]),
-                 f"{d['quantity']:,}" if d.get("quantity") is not None else "", _names(d["for_assets"]), d["status"] or "",
-                 d["date"] or "", _sources(d)) for d in page]
+        rows = [(names(d["suppliers"]), names(d["customers"]), names(d["product"]),
+                 f"{d['quantity']:,}" if d.get("quantity") is not None else "", names(d["for_assets"]), d["status"] or "",
+                 d["date"] or "", source_slugs(d["sources"], "\n")) for d in page]
         _table(("supplier", "customer", "product", "quantity", "for", "status", "date", "source"), rows, (3,),
                "deal", count, offset)
 
@@ -68,33 +68,16 @@ def capacity(
 
     kg = _open(store)
     found = entity_slugs(kg, {"ASSET": asset})
-    count, page = observations(kg, found.get("ASSET"), _limit(limit, fmt), offset)
+    count, page = observations(kg, found.get("ASSET"), table_limit(limit, fmt, SUPPLY_PAGE), offset)
     if fmt is ListFormat.json:
-        _json({"asset": found.get("ASSET"), "count": count, "offset": offset, "capacity": page})
+        write_json({"asset": found.get("ASSET"), "count": count, "offset": offset, "capacity": page})
     elif fmt is ListFormat.csv:
-        _csv(CAPACITY_COLUMNS, ({**c, "asset": c["asset"]["slug"] if c["asset"] else ""} for c in page))
+        write_csv(CAPACITY_COLUMNS, ({**c, "asset": c["asset"]["slug"] if c["asset"] else "",
+                                      "sources": source_slugs(c["sources"])} for c in page))
     else:
         rows = [((c["asset"] or {}).get("name", ""), f"{c['gpu_count']:,}" if c.get("gpu_count") is not None else "",
-                 c["date"] or "", c["phase"] or "", c["status"] or "", _sources(c)) for c in page]
+                 c["date"] or "", c["phase"] or "", c["status"] or "", source_slugs(c["sources"], "\n")) for c in page]
         _table(("asset", "GPUs", "date", "phase", "status", "source"), rows, (1,), "observation", count, offset)
-
-
-def _limit(limit: int | None, fmt: ListFormat) -> int | None:
-    return SUPPLY_PAGE if limit is None and fmt is ListFormat.table else limit
-
-
-def _json(found: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
-
-
-def _csv(columns: tuple[str, ...], records: Any) -> None:
-    from graph.quads import source_slug_of
-
-    writer = csv.DictWriter(sys.stdout, columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({**{k: "" if v is None else v for k, v in record.items()},
-                         "sources": "; ".join(source_slug_of(s["iri"]) for s in record["sources"])})
 
 
 def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]], right: tuple[int, ...], noun: str, count: int, offset: int) -> None:
@@ -111,23 +94,5 @@ def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]], right: tuple[i
     for row in rows:
         table.add_row(*row)
     out.print(table)
-    if count == 1 and rows:
-        out.print(f"1 {noun}", highlight=False)
-        return
-    more = f"; `--offset {offset + len(rows)}` for the next" if offset + len(rows) < count else ""
-    shown = f"{offset + 1:,}–{offset + len(rows):,}" if rows else f"none from {offset + 1:,}"
-    out.print(f"{shown} of {count:,} {noun}s{more}", highlight=False)
+    out.print(page_line(offset, len(rows), count, noun), highlight=False)
 
-
-def _slugs(entities: list[dict[str, str]]) -> str:
-    return "; ".join(e["slug"] for e in entities)
-
-
-def _names(entities: list[dict[str, str]]) -> str:
-    return ", ".join(e["name"] or e["slug"] for e in entities)
-
-
-def _sources(record: dict[str, Any]) -> str:
-    from graph.quads import source_slug_of
-
-    return "\n".join(source_slug_of(s["iri"]) for s in record["sources"])
