@@ -22,6 +22,7 @@ from graph.build import BuildError, build_store, input_files, prepare
 from graph.cards import AmbiguousName, UnknownEntity, entity_card, find_entity
 from graph.command_options import StoreOption
 from graph.export.rdf import RDF_FORMATS, export_rdf
+from graph.listing import event_amount
 from graph.quads import source_slug_of
 from graph.stats import graph_stats
 from graph.store import MEMORY, StoreError, open_store, resolve_location
@@ -370,11 +371,8 @@ def _print_card(card: dict) -> None:
     out.print(table)
     events = Table("event", "role", "amount", "status", "date", "source", title="Events")
     for e in card["events"]:
-        amount = ", ".join(f"{a['currency']} {a['value']:,}" for a in e["amounts"])
-        if e.get("gpu_count"):
-            amount = f"{e['gpu_count']:,} GPUs"
         sources = [source_slug_of(s["iri"]) for s in e["sources"]] + [f"via {s['title']}" for s in e["reported_by"]]
-        events.add_row(e["label"], ", ".join(e["roles"]), amount, e.get("status", ""), e.get("date", ""), "\n".join(sources))
+        events.add_row(e["label"], ", ".join(e["roles"]), event_amount(e), e.get("status", ""), e.get("date", ""), "\n".join(sources))
     out.print(events)
     if card["events_total"] > len(card["events"]):
         out.print(f"the {len(card['events']):,} newest of {card['events_total']:,} events; `--events 0` lists them all", highlight=False)

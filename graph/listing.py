@@ -53,3 +53,11 @@ def names(entities: list[dict[str, str]]) -> str:
 def source_slugs(documents: list[dict[str, Any]], joiner: str = "; ") -> str:
     """Documents (``{"iri": ...}``) by slug: joined by ``; `` in a CSV cell, by ``joiner`` (a new line) in a table."""
     return joiner.join(source_slug_of(d["iri"]) for d in documents)
+
+
+def event_amount(event: dict[str, Any], joiner: str = ", ") -> str:
+    """What an event (as :func:`graph.cards.describe_events` gives it) counts, in a table cell: its GPUs, else every
+    figure as reported (``USD 12,000,000,000, JPY 1,765,400,000,000``)."""
+    if event.get("gpu_count"):
+        return f"{event['gpu_count']:,} GPUs"
+    return joiner.join(f"{a['currency']} {a['value']:,}" for a in event["amounts"])

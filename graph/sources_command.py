@@ -57,6 +57,7 @@ def print_list(found: dict[str, Any]) -> None:
 def print_document(doc: dict[str, Any]) -> None:
     """One source of :func:`graph.sources.document`: its metadata, citations, events and relations."""
     from graph.cli import out
+    from graph.listing import event_amount
     from graph.quads import source_slug_of
 
     out.print(f"[bold]{doc['title'] or doc['slug']}[/]", highlight=False)
@@ -72,7 +73,8 @@ def print_document(doc: dict[str, Any]) -> None:
     if doc["events"]:
         events = Table("event", "type", "who", "amount", "status", "date", title="Events it reported", highlight=False)
         for e in doc["events"]:
-            events.add_row(e["label"], e["type"], _participants(e["participants"]), _amount(e), e.get("status", ""), e.get("date", ""))
+            events.add_row(e["label"], e["type"], _participants(e["participants"]), event_amount(e, "\n"), e.get("status", ""),
+                           e.get("date", ""))
         out.print(events)
     if doc["relations"]:
         relations = Table("subject", "relation", "object", title="Relations it reported", highlight=False)
@@ -85,8 +87,3 @@ def _participants(by_role: dict[str, list[dict[str, Any]]]) -> str:
     """``recipient: xAI`` a line per role."""
     return "\n".join(f"{role}: {', '.join(p['name'] or p['slug'] for p in who)}" for role, who in by_role.items())
 
-
-def _amount(event: dict[str, Any]) -> str:
-    if event.get("gpu_count"):
-        return f"{event['gpu_count']:,} GPUs"
-    return "\n".join(f"{a['currency']} {a['value']:,}" for a in event["amounts"])
