@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from api.errors import ProtocolError
 from api.workers import WRITES_AT_OPEN, Written, store_cache
 from graph import analysis, projection_cache
+from graph.cards import AmbiguousName, UnknownEntity, find_entity
 from graph.store import Store
 
 WAIT = {"seconds": 20.0}
@@ -87,6 +88,25 @@ def cached_projection(store: Store) -> nx.MultiDiGraph:
         raise making.error
     cache[_READY] = making.graph
     return making.graph
+
+
+def node_of(store: Store, graph: nx.MultiDiGraph, given: str, parameter: str) -> str:
+    """The node of the projection ``graph`` that ``given`` names: a node's slug, else an entity's IRI, name or alias.
+
+    ProtocolError naming ``parameter``: 404 with the closest slugs for none, 400 listing the entities a name several
+    carry, 404 for an entity the projection leaves out (it has no class or name).
+    """
+    if given in graph:
+        return given
+    try:
+        slug = find_entity(store, given)
+    except UnknownEntity as exc:
+        raise ProtocolError(404, f"{parameter}: {exc}") from None
+    except AmbiguousName as exc:
+        raise ProtocolError(400, f"{parameter}: {exc}") from None
+    if slug not in graph:
+        raise ProtocolError(404, f"{parameter}: {slug!r} is an entity the graph's projection leaves out (it has no class or name)")
+    return slug
 
 
 def follow(kept: dict[str, Any], change: Written | None, store: Store, shared: bool = False) -> None:

@@ -14,11 +14,11 @@ from fastapi.responses import Response
 from api import negotiation
 from api.errors import ProtocolError
 from api.negotiation import Format
-from api.projection import cached_projection
+from api.projection import cached_projection, node_of
 from api.reading import read, read_cached
 from api.workers import Written, store_cache
 from graph import analysis
-from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, entity_card, find_entity, local, normalise, slug_of
+from graph.cards import UnknownEntity, closest_slugs, entity_card, local, normalise, slug_of
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store, iri_values
 from ontology import AIK, ID, PREFIXES, sparql_prologue
@@ -131,21 +131,8 @@ def neighbours(store: Store, slug: str, depth: int, types: list[str]) -> dict[st
 
 def paths(store: Store, source: str, target: str, max_hops: int) -> dict[str, Any]:
     """All shortest paths between two nodes, each step with the documents that report it."""
-    graph = cached_projection(store)
-    ends = []
-    for given, parameter in ((source, "from"), (target, "to")):
-        if given in graph:
-            ends.append(given)
-            continue
-        try:  # a name or an IRI, as `aikg path` takes them
-            ends.append(find_entity(store, given))
-        except UnknownEntity as exc:
-            raise ProtocolError(404, f"{parameter}: {exc}") from None
-        except AmbiguousName as exc:
-            raise ProtocolError(400, f"{parameter}: {exc}") from None
-        if ends[-1] not in graph:
-            raise ProtocolError(404, f"{parameter}: {ends[-1]!r} is an entity the graph's projection leaves out (it has no class or name)")
-    return analysis.paths_between(graph, ends[0], ends[1], max_hops)
+    graph = cached_projection(store)  # the ends as `aikg path` takes them: a slug, IRI, name or alias
+    return analysis.paths_between(graph, node_of(store, graph, source, "from"), node_of(store, graph, target, "to"), max_hops)
 
 
 # -- HTTP ----------------------------------------------------------------------------------------

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.errors import ProtocolError
-from api.projection import cached_projection
+from api.projection import cached_projection, node_of
 from api.reading import read
 from api.security import script_hash
 from api.workers import Written, store_cache
-from graph.cards import AmbiguousName, UnknownEntity, find_entity
 from graph.store import Store
 from graph.view.command import split_types
 from graph.view.details import read_details, read_details_again
@@ -50,17 +49,10 @@ def page(store: Store, options: ViewOptions) -> str:
     if _DETAILS not in cache:
         cache[_DETAILS] = read_details(store)
     projection = cached_projection(store)
-    if options.focus is not None and options.focus not in projection:  # a name or an IRI, as `aikg view --focus` takes
-        try:
-            options = dataclasses.replace(options, focus=find_entity(store, options.focus))
-        except UnknownEntity as exc:
-            raise ProtocolError(404, f"focus: {exc}") from None
-        except AmbiguousName as exc:
-            raise ProtocolError(400, f"focus: {exc}") from None
+    if options.focus is not None:  # a slug, IRI, name or alias, as `aikg view --focus` takes it
+        options = dataclasses.replace(options, focus=node_of(store, projection, options.focus, "focus"))
     try:
         selection = select(projection, cache[_DETAILS], options)
-    except KeyError:  # an entity the projection leaves out (no class or name)
-        raise ProtocolError(404, f"focus: no entity {options.focus!r} in the graph's projection") from None
     except SelectionError as exc:
         raise ProtocolError(422, str(exc)) from None
     title = f"aikg: around {options.focus}" if options.focus else "aikg: the graph"
