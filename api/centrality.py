@@ -7,25 +7,20 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 
 from api.errors import ProtocolError
-from api.projection import cached_projection
+from api.projection import cached_projection, cached_ranking
 from api.reading import read
-from api.workers import store_cache
 from graph import analysis
 from graph.store import Store
 from graph.view.command import split_types
 
 router = APIRouter(tags=["entities"])
-_RANKING = "centrality_ranking"
 
 
 def most_central(store: Store, top: int, types: list[str]) -> dict[str, Any]:
     """The ``top`` entities of ``types`` by PageRank; every entity's rank is kept with the store until the graph changes."""
-    graph, cache = cached_projection(store), store_cache(store)
-    made = cache.get(_RANKING)
-    if made is None or made[0] is not graph:  # a projection made afresh is ranked afresh
-        made = cache[_RANKING] = (graph, analysis.ranking(graph))
+    graph = cached_projection(store)
     try:
-        found = analysis.centrality(graph, top, types, ranked=made[1])
+        found = analysis.centrality(graph, top, types, ranked=cached_ranking(store, graph))
     except analysis.UnknownClass as exc:
         raise ProtocolError(422, f"types: {exc}") from None
     return {"top": top, "types": types, "entities": found}

@@ -29,7 +29,7 @@ from graph.store import Store
 WAIT = {"seconds": 20.0}
 """How long a request waits for a projection being made before it answers 503; set per server
 (below its deadline, so the wait never costs the worker its life)."""
-_READY, _MAKING = "projection", "projection_in_the_making"
+_READY, _MAKING, _RANKING = "projection", "projection_in_the_making", "centrality_ranking"
 
 
 _newest: list[weakref.ref[_Making]] = []
@@ -88,6 +88,16 @@ def cached_projection(store: Store) -> nx.MultiDiGraph:
         raise making.error
     cache[_READY] = making.graph
     return making.graph
+
+
+def cached_ranking(store: Store, graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """:func:`graph.analysis.ranking` of ``graph``, the store's projection: kept with the store until the graph changes
+    (0.9 s at a million triples), for ``GET /centrality`` and the view's sizes."""
+    cache = store_cache(store)
+    made = cache.get(_RANKING)
+    if made is None or made[0] is not graph:  # a projection made afresh is ranked afresh
+        made = cache[_RANKING] = (graph, analysis.ranking(graph))
+    return made[1]
 
 
 def node_of(store: Store, graph: nx.MultiDiGraph, given: str, parameter: str) -> str:

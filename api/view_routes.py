@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api.errors import ProtocolError
-from api.projection import cached_projection, node_of
+from api.projection import cached_projection, cached_ranking, node_of
 from api.reading import read
 from api.security import script_hash
 from api.workers import Written, store_cache
@@ -52,7 +52,7 @@ def page(store: Store, options: ViewOptions) -> str:
     if options.focus is not None:  # a slug, IRI, name or alias, as `aikg view --focus` takes it
         options = dataclasses.replace(options, focus=node_of(store, projection, options.focus, "focus"))
     try:
-        selection = select(projection, cache[_DETAILS], options)
+        selection = select(projection, cache[_DETAILS], options, ranked=cached_ranking(store, projection))
     except SelectionError as exc:
         raise ProtocolError(422, str(exc)) from None
     title = f"aikg: around {options.focus}" if options.focus else "aikg: the graph"
@@ -80,10 +80,13 @@ async def view(
     min_amount: float | None = Query(None, alias="min-amount", ge=0, description="Leave out events under this many US dollars"),
     events: str = Query("show", pattern="^(show|collapse)$", description="Events as nodes (show) or folded into shortcut edges (collapse)"),
     max_nodes: int = Query(500, alias="max-nodes", ge=1, le=5000, description="Node cap; the page says what it left out"),
+    size: str = Query("links", pattern="^(links|money|importance)$",
+                      description="What node size shows when the page opens (switchable in it): links in the drawing, money in "
+                                  "and out, or importance in the whole graph (PageRank, as GET /centrality ranks entities)"),
 ) -> HTMLResponse:
     """One self-contained page: search, class filter, cards linking to ``/entities/{slug}``, the event switch."""
     options: Any = ViewOptions(focus=focus, depth=depth, types=split_types([types]), since=since, min_amount=min_amount,
-                               events="collapse" if events == "collapse" else "show", max_nodes=max_nodes)
+                               events="collapse" if events == "collapse" else "show", max_nodes=max_nodes, size=size)
     html = await read(request, page, options)
     return HTMLResponse(html, headers={"Content-Security-Policy": page_policy(html)})
 

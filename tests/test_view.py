@@ -215,6 +215,28 @@ def test_physics_stops_once_the_layout_settles(seed_visit: Visit) -> None:
     assert seed_visit.page.evaluate("aikgView.network.physics.physicsEnabled") is False
 
 
+def test_node_size_shows_links_money_or_importance_in_the_whole_graph(seed_visit: Visit, projection) -> None:
+    values = "Object.fromEntries(aikgView.nodes.get().map(n => [n.id, n.value]))"
+    links = seed_visit.page.evaluate(values)
+    assert links == {n: max(d, 1) for n, d in projection.degree()}
+    seed_visit.page.check("input[name=size][value=money]")
+    money = seed_visit.page.evaluate(values)
+    assert money["xai"] > money["valor-equity-partners"] > money["elon-musk"] == 1  # USD 19B in; a share of 12B out; none
+    seed_visit.page.check("input[name=size][value=importance]")
+    importance = seed_visit.page.evaluate(values)
+    ranked = analysis.ranking(projection)
+    entities = [e["slug"] for e in ranked]
+    assert sorted(entities, key=lambda n: -importance[n]) == entities  # the larger, the higher its PageRank
+    assert all(importance[n] == 1 for n, kind in projection.nodes(data="kind") if kind == "event")
+    assert importance[entities[-1]] > 1
+    seed_visit.click_node("elon-musk")
+    assert seed_visit.page.text_content("#card .importance") == \
+        f"#2 of {len(ranked)} entities by PageRank ({ranked[1]['score']:.3g})"
+    seed_visit.page.check("input[name=size][value=links]")
+    assert seed_visit.page.evaluate(values) == links
+    assert seed_visit.errors == []
+
+
 # -- names are data ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -291,6 +313,23 @@ def test_the_served_view_takes_the_cli_options(browser: Any, base: str) -> None:
         visit.close()
 
 
+def test_the_served_view_opens_sized_as_asked_and_ranks_over_the_whole_graph(browser: Any, base: str, projection) -> None:
+    visit = Visit(browser, base + "/view?focus=memphis&depth=1&size=importance")
+    try:
+        assert visit.page.is_checked("input[name=size][value=importance]")
+        places = visit.page.evaluate("Object.fromEntries(Object.entries(JSON.parse("
+                                     "document.getElementById('aikg-data').textContent).info).map(([k, v]) => [k, v.place]))")
+        ranked = [e["slug"] for e in analysis.ranking(projection)]
+        # A drawing of a few nodes still gives each its place among every entity of the graph.
+        assert {n: p for n, p in places.items() if p} == {n: ranked.index(n) + 1 for n in places if n in ranked}
+        assert len(places) < len(ranked)
+        values = visit.page.evaluate("Object.fromEntries(aikgView.nodes.get().map(n => [n.id, n.value]))")
+        assert values["colossus"] > values["memphis"]  # third and fifth of the whole graph
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
 def test_the_served_view_names_bad_options(base: str) -> None:
     import httpx
 
@@ -302,6 +341,8 @@ def test_the_served_view_names_bad_options(base: str) -> None:
     assert answer.status_code == 422 and "unknown class 'Compny'" in answer.json()["detail"]
     assert httpx.get(base + "/view", params={"events": "both"}).status_code == 422
     assert httpx.get(base + "/view", params={"since": "July"}).status_code == 422
+    answer = httpx.get(base + "/view", params={"size": "pagerank"})
+    assert answer.status_code == 422 and "links|money|importance" in answer.text
 
 
 @pytest.mark.parametrize("focus", ["Elon Musk", "イーロン・マスク", "https://w3id.org/aikg/id/elon-musk"])
@@ -386,7 +427,10 @@ def test_aikg_view_writes_the_page(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"Wrote {out}" in result.stdout and "nodes within 1 hop(s) of xai" in result.stdout
     page = out.read_text(encoding="utf-8")
-    assert external_urls(page) == [] and '"mode": "collapse"' in page
+    assert external_urls(page) == [] and '"mode": "collapse"' in page and '"size": "links"' in page
+    result = runner.invoke(app, ["view", "--store", ":memory:", "--size", "importance", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert '"size": "importance"' in out.read_text(encoding="utf-8")
 
 
 def test_aikg_view_focus_takes_a_name(tmp_path: Path) -> None:
@@ -404,6 +448,7 @@ def test_aikg_view_focus_takes_a_name(tmp_path: Path) -> None:
     (["--since", "2025-7"], "--since: '2025-7' is not a date"),
     (["--events", "both"], "--events 'both': choose show or collapse"),
     (["--max-nodes", "0"], "--max-nodes: must be 1 or more"),
+    (["--size", "pagerank"], "--size: choose links, money, importance, not 'pagerank'"),
 ])
 def test_aikg_view_refuses_bad_input_with_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["view", "--store", ":memory:", "-o", str(tmp_path / "x.html"), *args])

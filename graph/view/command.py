@@ -29,9 +29,10 @@ def view(
     min_amount: Annotated[Optional[float], typer.Option("--min-amount", help="Leave out events under this many US dollars.")] = None,
     events: Annotated[str, typer.Option("--events", help="show: events as nodes; collapse: folded into funded-by, supplies-to, arranged-financing-for edges. Switchable in the page.")] = "show",
     max_nodes: Annotated[int, typer.Option("--max-nodes", help="Node cap; past it the nearest and best-connected nodes are kept and the page says what was left out.")] = 500,
+    size: Annotated[str, typer.Option("--size", help="What node size shows when the page opens: links (in the drawing), money (in and out) or importance (PageRank over the whole graph, as aikg central ranks). Switchable in the page.")] = "links",
     store: StoreOption = None,
 ) -> None:
-    """Write an interactive, offline graph view (one HTML file: search, class filter, cards, event switch)."""
+    """Write an interactive, offline graph view (one HTML file: search, class filter, cards, event switch, node sizes)."""
     from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, find_entity
     from graph.cli import _open, _progress, fail
     from graph.view import make_selection
@@ -40,7 +41,7 @@ def view(
     if events not in ("show", "collapse"):
         fail(f"--events {events!r}: choose show or collapse", 2)
     options = ViewOptions(focus=focus, depth=depth, types=split_types(types), since=since, min_amount=min_amount,
-                          events=_mode(events), max_nodes=max_nodes)
+                          events=_mode(events), max_nodes=max_nodes, size=size)  # type: ignore[arg-type]  # checked next
     try:
         options.check()
     except SelectionError as exc:

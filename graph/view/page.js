@@ -4,7 +4,7 @@
   "use strict";
   const data = JSON.parse(document.getElementById("aikg-data").textContent);
   const info = data.info, events = data.events, sources = data.sources;
-  const state = { mode: data.mode, hidden: new Set(), size: "degree", stabilized: false, selected: null };
+  const state = { mode: data.mode, hidden: new Set(), size: data.size, stabilized: false, selected: null };
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -39,11 +39,15 @@
     return lines;
   }
 
+  // An entity's place among all the graph's entities by PageRank, which the drawing may show only a part of.
+  const importance = (i) => "#" + fmt(i.place) + " of " + fmt(data.ranked) + " entities by PageRank (" + i.score.toPrecision(3) + ")";
+
   function nodeTip(id) {
     const i = info[id], tip = el("div", { class: "tip" }, el("strong", {}, i.name));
     if (i.name_ja) tip.append(el("div", {}, i.name_ja));
     if (i.aliases.length) tip.append(el("div", {}, "also: " + i.aliases.join(", ")));
     tip.append(el("div", {}, i.cls + (i.kind === "entity" ? " · " + i.degree + " links" : "")));
+    if (i.place) tip.append(el("div", {}, importance(i)));
     if (i.money_in) tip.append(el("div", {}, "money in: " + money(i.money_in)));
     if (i.money_out) tip.append(el("div", {}, "money out: " + money(i.money_out)));
     if (i.gpus.length) tip.append(el("div", {}, "GPUs: " + i.gpus.map(g => fmt(g.count) + (g.when ? " (" + g.when + ")" : "")).join(" → ")));
@@ -66,7 +70,7 @@
     if (state.mode === "show" || !gpus.length) return n.baseLabel;
     return n.baseLabel + "\n" + gpus.map(g => fmt(g.count)).join(" → ") + " GPUs";
   };
-  for (const n of data.nodes) n.label = modeLabel(n);
+  for (const n of data.nodes) { n.label = modeLabel(n); n.value = sizeValue(n); }
   for (const e of data.edges) e.title = edgeTip(e);
   const nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
   const visible = (id) => {
@@ -119,10 +123,19 @@
       nodesView.refresh(); edgesView.refresh(); relayout();
     });
   }
+  // Node size: links in the drawing, money in and out (log scale), or importance in the whole graph (log scale:
+  // a score of the average entity's is 3, a hundredth of it 1.3, a hundred times it 5; events stay smallest).
+  function sizeValue(n) {
+    const i = info[n.id];
+    if (state.size === "money") return 1 + Math.log10(1 + (i.money_in + i.money_out) / 1e6);
+    if (state.size === "importance") return i.place ? 1 + Math.log10(1 + 100 * i.score * data.ranked) : 1;
+    return n.baseValue;
+  }
   for (const radio of document.querySelectorAll("input[name=size]")) {
+    radio.checked = radio.value === state.size;
     radio.addEventListener("change", () => {
       state.size = radio.value;
-      nodes.update(data.nodes.map(n => ({ id: n.id, value: state.size === "money" ? 1 + Math.log10(1 + (info[n.id].money_in + info[n.id].money_out) / 1e6) : n.baseValue })));
+      nodes.update(data.nodes.map(n => ({ id: n.id, value: sizeValue(n) })));
     });
   }
 
@@ -141,6 +154,7 @@
     if (i.name_ja) card.append(el("p", { class: "ja" }, i.name_ja));
     card.append(el("p", { class: "meta" }, i.classes.join(" · ")));
     if (i.aliases.length) card.append(el("p", { class: "meta" }, "also: " + i.aliases.join(", ")));
+    if (i.place) card.append(el("p", { class: "meta importance" }, importance(i)));
     if (data.entityLink && i.kind === "entity") {
       card.append(el("p", {}, el("a", { href: data.entityLink + encodeURIComponent(id), class: "entity-link" }, "full card and sources")));
     }

@@ -104,6 +104,7 @@ def page_data(selection: Selection, details: Details, *, entity_link: str | None
         newest = sorted(events_of.get(node, ()), key=lambda e: (details.events[e].get("date_start") or details.events[e].get("date") or "", e),
                         reverse=True)
         used_events.update(newest[:CARD_EVENTS])
+        place, score = selection.importance.get(node, (None, 0.0))  # events have no place: the ranking is of entities
         info[node] = {
             "kind": data["kind"], "cls": data["cls"], "classes": sorted(details.classes_of(data["cls"])),
             "name": data["name"], "name_ja": data.get("name_ja"), "aliases": details.aliases.get(node, []),
@@ -111,6 +112,7 @@ def page_data(selection: Selection, details: Details, *, entity_link: str | None
             "money_out": money[node][1] if node in money else 0,
             "events": newest[:CARD_EVENTS], "events_total": len(newest),
             "gpus": [{"count": g["count"], "when": g["when"]} for g in sorted(gpus.get(node, []), key=lambda g: g["order"])],
+            "place": place, "score": score,
         }
     events = {e: _event_for_page(details.events[e], names) for e in sorted(used_events) if e in details.events}
     # The documents the page cites, not every one the store holds (19,000 at a million triples: megabytes a page).
@@ -123,6 +125,7 @@ def page_data(selection: Selection, details: Details, *, entity_link: str | None
                "event": "Event" in details.classes_of(c) or c == "CapacityObservation"} for c, n in sorted(classes.items())]
     return {
         "title": title, "note": selection.note(), "focus": selection.options.focus, "mode": selection.options.events,
+        "size": selection.options.size, "ranked": selection.ranked,
         "entityLink": entity_link, "nodes": net.nodes, "edges": net.edges, "options": net.options,
         "info": info, "events": events, "sources": sources, "legend": legend,
     }

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import networkx as nx
 
+from graph import analysis
 from graph.view.details import Details
 
 EventMode = Literal["show", "collapse"]
+SizeBy = Literal["links", "money", "importance"]
+SIZES: tuple[SizeBy, ...] = ("links", "money", "importance")
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -37,6 +40,9 @@ class ViewOptions:
     """Events as their own nodes (``show``) or folded into the shortcut edges (``collapse``); switchable in the page."""
     max_nodes: int = 500
     """The node cap: past it the view keeps the nodes nearest the focus and, among those, the best connected."""
+    size: SizeBy = "links"
+    """What a node's size shows when the page opens (switchable in the page): its links in the drawing, the money in
+    and out of it, or its importance in the whole graph (PageRank, as ``aikg central`` ranks entities)."""
 
     def check(self) -> None:
         """Raise :class:`SelectionError` for a value no graph could satisfy."""
@@ -48,6 +54,8 @@ class ViewOptions:
             raise SelectionError(f"since: {self.since!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         if self.events not in ("show", "collapse"):
             raise SelectionError(f"events: choose show or collapse, not {self.events!r}")
+        if self.size not in SIZES:
+            raise SelectionError(f"size: choose {', '.join(SIZES)}, not {self.size!r}")
         if self.min_amount is not None and self.min_amount < 0:
             raise SelectionError(f"min-amount: must be 0 or more, not {self.min_amount}")
 
@@ -64,6 +72,10 @@ class Selection:
     """Nodes the cap dropped, by class."""
     filtered_out: int = 0
     """Nodes the class, date and amount filters dropped."""
+    importance: dict[str, tuple[int, float]] = field(default_factory=dict)
+    """Each drawn entity's place and PageRank score among all the entities of the graph (1 the most central)."""
+    ranked: int = 0
+    """How many entities the graph holds, all ranked."""
 
     def note(self) -> str:
         """One sentence for the page on what is drawn and what is not."""
@@ -78,8 +90,14 @@ class Selection:
         return text + "."
 
 
-def select(graph: nx.MultiDiGraph, details: Details, options: ViewOptions) -> Selection:
-    """Apply the filters, then the depth around the focus, then the node cap. Raises KeyError for an unknown focus."""
+def select(graph: nx.MultiDiGraph, details: Details, options: ViewOptions,
+           ranked: list[dict[str, Any]] | None = None) -> Selection:
+    """Apply the filters, then the depth around the focus, then the node cap. Raises KeyError for an unknown focus.
+
+    ``ranked``: :func:`graph.analysis.ranking` of ``graph`` if already made (a server keeps it until the
+    graph changes); else it is made here (0.9 s at a million triples), so that each drawn entity carries
+    its place in the whole graph, whatever the drawing leaves out.
+    """
     options.check()
     if options.focus is not None and (options.focus not in graph or graph.nodes[options.focus]["kind"] != "entity"):
         raise KeyError(options.focus)
@@ -90,18 +108,21 @@ def select(graph: nx.MultiDiGraph, details: Details, options: ViewOptions) -> Se
     else:
         distance = dict.fromkeys(filtered, 0)
     degree = dict(filtered.degree())
-    ranked = sorted(distance, key=lambda n: (distance[n], -degree[n], n))
-    kept, cut = ranked[: options.max_nodes], ranked[options.max_nodes :]
+    order = sorted(distance, key=lambda n: (distance[n], -degree[n], n))
+    kept, cut = order[: options.max_nodes], order[options.max_nodes :]
     # Nodes in their rank, edges sorted: the page is the same however the projection was made (fresh, or changed in place).
     chosen = nx.MultiDiGraph()
     chosen.add_nodes_from((n, filtered.nodes[n]) for n in kept)
     chosen.add_edges_from(sorted(filtered.subgraph(kept).edges(keys=True, data=True), key=lambda e: e[:3]))
+    everyone = analysis.ranking(graph) if ranked is None else ranked
     return Selection(
         graph=chosen,
         options=options,
-        candidates=len(ranked),
+        candidates=len(order),
         left_out=Counter(filtered.nodes[n]["cls"] for n in cut),
         filtered_out=filtered_out,
+        importance={e["slug"]: (place, e["score"]) for place, e in enumerate(everyone, 1) if e["slug"] in chosen},
+        ranked=len(everyone),
     )
 
 
