@@ -90,6 +90,31 @@ def test_aikg_path_answers_from_the_store_as_it_is_after_an_update(store: Path) 
     assert after["hops"] == 1 and after["paths"][0][0]["sources"] == ["https://w3id.org/aikg/source/note"]
 
 
+def test_aikg_view_keeps_the_projection_and_draws_the_store_as_it_is_after_an_update(store: Path, tmp_path: Path) -> None:
+    page = tmp_path / "view.html"
+
+    def view() -> dict:
+        done = subprocess.run([sys.executable, "-m", "graph.cli", "view", "--focus", "jensen-huang", "--depth", "1",
+                               "-o", str(page), "--store", str(store)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        data = page.read_text(encoding="utf-8").split('id="aikg-data">', 1)[1].split("</script>", 1)[0]
+        return json.loads(data)
+
+    assert "tesla" not in {n["id"] for n in view()["nodes"]}
+    kept = projection_cache.path_of(store)
+    assert kept.exists()
+    made = kept.stat().st_mtime_ns
+    view()
+    assert kept.stat().st_mtime_ns == made  # read back, not made and kept again
+    writer = open_store(store)
+    try:
+        apply_update(writer, "INSERT DATA { GRAPH <https://w3id.org/aikg/source/note> { id:jensen-huang aik:associateOf id:tesla } }")
+    finally:
+        writer.close()
+    assert "tesla" in {n["id"] for n in view()["nodes"]}
+    assert kept.stat().st_mtime_ns != made
+
+
 def test_a_server_reads_the_projection_a_command_kept_and_keeps_none_itself(store: Path) -> None:
     import httpx
     from live_server import live_server

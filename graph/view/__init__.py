@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
+
 from graph.analysis import project
 from graph.store import Store
 from graph.view.details import Details, read_details
@@ -17,10 +19,13 @@ from graph.view.selection import Selection, SelectionError, ViewOptions, select
 __all__ = ["Selection", "SelectionError", "ViewOptions", "external_urls", "make_selection", "view_html", "write_view"]
 
 
-def make_selection(store: Store, options: ViewOptions) -> tuple[Selection, Details]:
-    """Project the store and pick the nodes to draw. Raises KeyError (unknown focus) or SelectionError (bad option)."""
+def make_selection(store: Store, options: ViewOptions, graph: nx.MultiDiGraph | None = None) -> tuple[Selection, Details]:
+    """Pick the nodes to draw from ``graph``, the store's projection (made here if not given).
+
+    Raises KeyError (unknown focus) or SelectionError (bad option).
+    """
     details = read_details(store)
-    return select(project(store), details, options), details
+    return select(project(store) if graph is None else graph, details, options), details
 
 
 def view_html(store: Store, options: ViewOptions, *, entity_link: str | None = None, title: str | None = None) -> str:

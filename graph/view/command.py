@@ -32,9 +32,13 @@ def view(
     size: Annotated[str, typer.Option("--size", help="What node size shows when the page opens: links (in the drawing), money (in and out) or importance (PageRank over the whole graph, as aikg central ranks). Switchable in the page.")] = "links",
     store: StoreOption = None,
 ) -> None:
-    """Write an interactive, offline graph view (one HTML file: search, class filter, cards, event switch, node sizes)."""
+    """Write an interactive, offline graph view (one HTML file: search, class filter, cards, event switch, node sizes).
+
+    The graph's projection is kept beside the store as aikg path and aikg central keep it, so a second view of an unchanged store skips making it.
+    """
     from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, find_entity
     from graph.cli import _open, _progress, fail
+    from graph.projection_cache import projection, writes_before_opening
     from graph.view import make_selection
     from graph.view.render import render_html
 
@@ -46,6 +50,7 @@ def view(
         options.check()
     except SelectionError as exc:
         fail(f"--{exc}", 2)
+    writes = writes_before_opening(store)
     kg = _open(store)
     if focus is not None:
         try:
@@ -53,15 +58,17 @@ def view(
         except (UnknownEntity, AmbiguousName) as exc:
             fail(f"--focus: {exc}", 2)
     with _progress() as progress:
-        task = progress.add_task("reading the graph", total=3)
+        task = progress.add_task("read the graph", total=3)
         try:
-            selection, details = make_selection(kg, options)
+            graph = projection(kg, writes, step=lambda doing: progress.update(task, description=doing))
+            progress.update(task, advance=1, description="read the events and sources")
+            selection, details = make_selection(kg, options, graph)
         except KeyError:
             suggestions = closest_slugs(kg, focus or "")
             fail(f"--focus: no entity {focus!r}" + (f"; did you mean {', '.join(suggestions)}?" if suggestions else ""), 2)
         except SelectionError as exc:
             fail(f"--{exc}", 2)
-        progress.update(task, advance=2, description="drawing")
+        progress.update(task, advance=1, description="draw")
         page = render_html(selection, details, title=f"aikg: around {options.focus}" if options.focus else "aikg: the graph")
         try:
             output.write_text(page, encoding="utf-8")
