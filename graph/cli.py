@@ -20,9 +20,9 @@ from rich.table import Table
 from graph import open_graph
 from graph.build import BuildError, build_store, input_files, prepare
 from graph.cards import AmbiguousName, UnknownEntity, entity_card, find_entity
-from graph.command_options import StoreOption
+from graph.commands.options import StoreOption
 from graph.export.rdf import RDF_FORMATS, export_rdf
-from graph.listing import event_amount
+from graph.commands.listing import event_amount
 from graph.quads import source_slug_of
 from graph.stats import graph_stats
 from graph.store import MEMORY, StoreError, open_store, resolve_location
@@ -386,38 +386,38 @@ app.command("view")(view_command)
 
 # -- how two entities are connected ----------------------------------------------------------------
 
-from graph.path_command import EXIT_CODES as PATH_EXIT, path as path_command  # noqa: E402  (it reads fail/_open from this module when run)
+from graph.commands.path import EXIT_CODES as PATH_EXIT, path as path_command  # noqa: E402  (it reads fail/_open from this module when run)
 
 app.command("path", epilog=PATH_EXIT)(path_command)
 
 # -- the most central entities -------------------------------------------------------------------
 
-from graph.central_command import EXIT_CODES as CENTRAL_EXIT, central as central_command  # noqa: E402
+from graph.commands.central import EXIT_CODES as CENTRAL_EXIT, central as central_command  # noqa: E402
 
 app.command("central", epilog=CENTRAL_EXIT)(central_command)
 
 # -- funding rounds -----------------------------------------------------------------------------
 
-from graph.funding_command import EXIT_CODES as FUNDING_EXIT, funding as funding_command  # noqa: E402
+from graph.commands.funding import EXIT_CODES as FUNDING_EXIT, funding as funding_command  # noqa: E402
 
 app.command("funding", epilog=FUNDING_EXIT)(funding_command)
 
 # -- supply deals and capacity ------------------------------------------------------------------
 
-from graph import supply_command  # noqa: E402
+from graph.commands import supply as supply_command  # noqa: E402
 
 app.command("supply", epilog=supply_command.SUPPLY_EXIT)(supply_command.supply)
 app.command("capacity", epilog=supply_command.CAPACITY_EXIT)(supply_command.capacity)
 
 # -- who raised the most ------------------------------------------------------------------------
 
-from graph.leaders_command import EXIT_CODES as LEADERS_EXIT, leaders as leaders_command  # noqa: E402
+from graph.commands.leaders import EXIT_CODES as LEADERS_EXIT, leaders as leaders_command  # noqa: E402
 
 app.command("leaders", epilog=LEADERS_EXIT)(leaders_command)
 
 # -- the source documents ----------------------------------------------------------------------
 
-from graph.sources_command import EXIT_CODES as SOURCES_EXIT, sources as sources_command  # noqa: E402
+from graph.commands.sources import EXIT_CODES as SOURCES_EXIT, sources as sources_command  # noqa: E402
 
 app.command("sources", epilog=SOURCES_EXIT)(sources_command)
 
@@ -429,7 +429,7 @@ app.command("extract")(extract_command)
 
 # -- scale: a synthetic graph, bulk loads, one fact file at a time --------------------------------
 
-from graph import scale_commands  # noqa: E402
+from graph.commands import scale as scale_commands  # noqa: E402
 
 app.command("synth", epilog=scale_commands.SYNTH_EXIT)(scale_commands.synth)
 app.command("load", epilog=scale_commands.LOAD_EXIT)(scale_commands.load)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from graph.command_options import StoreOption
+from graph.commands.options import StoreOption
 
 from graph.view.selection import EventMode, SelectionError, ViewOptions
 

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from graph.command_options import ListFormat, StoreOption
-from graph.listing import names, page_line, slugs, source_slugs, table_limit, write_csv, write_json
+from graph.commands.options import ListFormat, StoreOption
+from graph.commands.listing import names, page_line, slugs, source_slugs, table_limit, write_csv, write_json
 from graph.supply_deals import SUPPLY_PAGE
 
 SUPPLY_EXIT = "Exit codes: 0 listed (none matching included); 1 the work failed (no store); 2 invalid input (an unknown or ambiguous entity, a bad option)."

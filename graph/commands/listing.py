@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from graph.command_options import ListFormat
+from graph.commands.options import ListFormat
 from graph.quads import source_slug_of
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from graph.command_options import STORE_DEFAULT
+from graph.commands.options import STORE_DEFAULT
 
 if TYPE_CHECKING:
     from graph.ingest import IngestPreview

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from graph.command_options import StoreOption
+from graph.commands.options import StoreOption
 
 EXIT_CODES = "Exit codes: 0 listed; 1 the work failed (no store); 2 invalid input (an unknown class, a bad option)."
 

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from graph.command_options import ListFormat as Format, StoreOption
+from graph.commands.options import ListFormat as Format, StoreOption
 from graph.funding_rounds import ROUNDS_PAGE
-from graph.listing import slugs, source_slugs, table_limit, write_csv, write_json
+from graph.commands.listing import slugs, source_slugs, table_limit, write_csv, write_json
 
 EXIT_CODES = "Exit codes: 0 listed (none matching included); 1 the work failed (no store); 2 invalid input (an unknown or ambiguous entity, a bad option)."
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from graph.command_options import StoreOption
+from graph.commands.options import StoreOption
 
 EXIT_CODES = ("Exit codes: 0 answered (no path within --max-hops included: it says so, and --json gives "
               "\"count\": 0); 1 the work failed (no store); 2 invalid input (an unknown or ambiguous entity, a bad option).")

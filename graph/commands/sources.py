@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from graph.command_options import StoreOption
+from graph.commands.options import StoreOption
 
 EXIT_CODES = "Exit codes: 0 listed or shown; 1 the work failed (no store); 2 invalid input (a slug no source has, a bad option)."
 
@@ -43,7 +43,7 @@ def sources(
 def print_list(found: dict[str, Any]) -> None:
     """A page of :func:`graph.sources.documents` as a table, and where the next page starts."""
     from graph.cli import out
-    from graph.listing import page_line
+    from graph.commands.listing import page_line
 
     table = Table("source", "title", "publisher", "published", "facts", highlight=False)
     table.columns[0].overflow = "fold"
@@ -57,7 +57,7 @@ def print_list(found: dict[str, Any]) -> None:
 def print_document(doc: dict[str, Any]) -> None:
     """One source of :func:`graph.sources.document`: its metadata, citations, events and relations."""
     from graph.cli import out
-    from graph.listing import event_amount
+    from graph.commands.listing import event_amount
     from graph.quads import source_slug_of
 
     out.print(f"[bold]{doc['title'] or doc['slug']}[/]", highlight=False)
