@@ -404,6 +404,31 @@ def test_the_page_carries_the_sources_it_cites_and_no_others(kg: graph.Store, pr
     assert set(whole["sources"]) <= {iri.rstrip("/").rsplit("/", 1)[-1] for iri in details.sources}
 
 
+def test_an_edge_standing_for_many_events_is_labelled_with_their_count_and_total(tmp_path: Path) -> None:
+    """At scale an investor takes part in dozens of a firm's rounds: one line a round would make labels nobody reads."""
+    import math
+
+    from graph.store import open_store
+    from graph.view.render import EDGE_EVENTS_LISTED, page_data
+    from tests.synthetic import synthetic_store
+
+    kg = open_store(synthetic_store(tmp_path, 20_000, seed=3), read_only=True)
+    try:
+        whole, details = analysis.project(kg), read_details(kg)
+        data = page_data(select(whole, details, ViewOptions(events="collapse", max_nodes=5000)), details)
+    finally:
+        kg.close()
+    many = [e for e in data["edges"] if len(e["events"]) > EDGE_EVENTS_LISTED and e["predicate"] == "fundedBy"]
+    few = [e for e in data["edges"] if 0 < len(e["events"]) <= EDGE_EVENTS_LISTED and e["predicate"] == "fundedBy"]
+    assert many and few
+    for edge in many:
+        rounds = [data["events"][e] for e in edge["events"]]
+        usd = [r["amount_usd"] for r in rounds if r.get("amount_usd") is not None]
+        assert edge["label"].startswith(f"funded by: {len(rounds)} funding rounds totalling {money_words(math.fsum(usd))}")
+    for edge in few:
+        assert edge["label"].count(";") == len(edge["events"]) - 1  # each round's figures, as in the bundled graph
+
+
 def test_figures_read_like_a_briefing() -> None:
     assert money_words(12_000_000_000) == "USD 12B" and money_words(450_000_000) == "USD 450M"
     assert event_summary({"amount_usd": 5e9, "instruments": ["SecuredBond", "Loan"], "status": "Completed"}) == \

@@ -8,6 +8,7 @@ into a JSON block that the page's script turns into text nodes, so a name is nev
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import pyvis
 from pyvis.network import Network
 
-from graph.view.details import Details, event_summary
+from graph.view.details import Details, event_summary, money_words
 from graph.view.selection import Selection
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +46,9 @@ STYLES: dict[str, tuple[str, str]] = {
 DEFAULT_STYLE = ("#adb5bd", "dot")
 CARD_EVENTS = 50
 """Events listed in one node's card; the card says how many more there are."""
+EDGE_EVENTS_LISTED = 3
+"""A shortcut edge standing for more events than this is labelled with their count and sum, not each one."""
+PLURALS = {"FundingRound": "funding rounds", "SupplyDeal": "supply deals", "Construction": "constructions"}
 
 
 def build_network(selection: Selection, details: Details) -> Network:
@@ -63,13 +67,33 @@ def build_network(selection: Selection, details: Details) -> Network:
                      kind=data["kind"], cls=data["cls"], size=10 if data["kind"] == "event" else 16)
     for u, v, key, data in graph.edges(keys=True, data=True):
         events = [details.events[e] for e in data.get("events", []) if e in details.events]
-        summary = "; ".join(filter(None, (event_summary(e, names) for e in events)))
+        summary = edge_summary(events, names)
         label = words(key) + (f": {summary}" if summary else "")
         net.add_edge(u, v, id=f"{u}|{key}|{v}", label=label, predicate=key, derived=bool(data["derived"]),
                      arrows="to", dashes=bool(data["derived"]), events=[e["id"] for e in events],
                      sources=[] if events else [_key(s) for s in data["sources"]])
     net.options = network_options(len(graph))
     return net
+
+
+def edge_summary(events: list[dict[str, Any]], names: dict[str, str]) -> str:
+    """What a shortcut edge's label says of the events it stands for: each one's figures when there are a few
+    (``USD 12B debt, in negotiation``), else how many and what they add up to (``34 funding rounds totalling
+    USD 369.9B``: the rounds' whole amounts, whoever gave them); the tooltip lists every one."""
+    if len(events) <= EDGE_EVENTS_LISTED:
+        return "; ".join(filter(None, (event_summary(e, names) for e in events)))
+    types = {e.get("type") for e in events}
+    count = f"{len(events):,} {PLURALS.get(types.pop(), 'events') if len(types) == 1 else 'events'}"
+    sums = []
+    usd = [e["amount_usd"] for e in events if e.get("amount_usd") is not None]
+    if usd:
+        sums.append(money_words(math.fsum(usd)) + ("" if len(usd) == len(events) else f" (the {len(usd):,} with an amount)"))
+    supplied = [e for e in events if e.get("quantity") is not None]
+    if supplied:
+        products = {e.get("product") for e in supplied}
+        product = products.pop() if len(products) == 1 else None
+        sums.append(f"{sum(e['quantity'] for e in supplied):,} {names.get(product, 'units') if product else 'units'}")
+    return count + (f" totalling {' and '.join(sums)}" if sums else "")
 
 
 def page_data(selection: Selection, details: Details, *, entity_link: str | None = None, title: str = "aikg graph view") -> dict[str, Any]:
