@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

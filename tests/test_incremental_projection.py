@@ -359,7 +359,7 @@ def test_the_search_index_reads_again_what_a_write_names_and_equals_a_fresh_one(
 def test_a_cache_that_fails_to_follow_a_write_is_made_afresh_and_the_write_stands(loaded: Path, monkeypatch, caplog) -> None:
     import anyio
 
-    from api import rest_entities, view_routes
+    from api import view_routes
     from api.workers import InlineExecutor, store_cache
     from graph.view.selection import ViewOptions
 

@@ -72,7 +72,7 @@ def test_what_cannot_be_read_beforehand_gives_none(store: Store, update: str) ->
 
 
 def test_an_update_given_its_dataset_or_finding_too_much_gives_none(store: Store) -> None:
-    using = add_using(FOLLOWED["rounds-completed"], [f"https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"], [])
+    using = add_using(FOLLOWED["rounds-completed"], ["https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"], [])
     assert "USING" in using and quads_named(store, _PROLOGUE + using, None, 10_000) is None
     everything = "DELETE { GRAPH ?g { ?s rdfs:label ?l } } WHERE { GRAPH ?g { ?s rdfs:label ?l } }"
     assert quads_named(store, _PROLOGUE + everything, None, 10) is None
