@@ -447,12 +447,16 @@ def ranking(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
     (how many other entities it is linked to). 0.9 s at a million triples.
     """
     with collector_paused():
+        # The nodes in sorted order: PageRank's sums then run in one order (its matrix is in node order; the
+        # edges' order does not matter), so a projection extended after a write ranks to the last digit as one
+        # made afresh, whose nodes were added in another order.
         entities = nx.Graph()
-        entities.add_nodes_from(n for n, kind in graph.nodes(data="kind") if kind == "entity")
+        entities.add_nodes_from(sorted(n for n, kind in graph.nodes(data="kind") if kind == "entity"))
+        weights: dict[tuple[str, str], int] = defaultdict(int)
         for u, v, data in graph.edges(data=True):
             if u != v and u in entities and v in entities:
-                weight = len(data.get("events") or ()) or 1
-                entities.add_edge(u, v, weight=entities.get_edge_data(u, v, {"weight": 0})["weight"] + weight)
+                weights[(u, v) if u < v else (v, u)] += len(data.get("events") or ()) or 1
+        entities.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
         if not len(entities):
             return []
         ranks = nx.pagerank(entities, weight="weight")
