@@ -211,6 +211,30 @@ def test_folded_events_leave_the_gpu_counts_on_the_asset(seed_visit: Visit) -> N
     seed_visit.wait_until_settled()
 
 
+def test_a_shortcut_edge_is_drawn_where_the_cap_or_the_filter_leaves_its_event_out(browser: Any, kg: graph.Store, projection,
+                                                                                   tmp_path: Path) -> None:
+    """Events as nodes: entities whose event the node cap dropped would look unlinked; the shortcut edge links them."""
+    page = tmp_path / "capped.html"
+    options = ViewOptions(focus="xai", depth=1, max_nodes=12)
+    chosen = write_view(kg, options, page).graph
+    shortcuts = {f"{u}|{k}|{v}": set(d["events"]) for u, v, k, d in chosen.edges(keys=True, data=True) if d.get("events")}
+    left_out = {edge for edge, events in shortcuts.items() if not events <= set(chosen)}
+    assert left_out and left_out != set(shortcuts)  # some events are drawn, some are not
+    visit = Visit(browser, page.as_uri())
+    try:
+        shown = "aikgView.edgesView.getIds()"
+        drawn = set(visit.page.evaluate(shown))
+        assert drawn & set(shortcuts) == left_out
+        assert drawn - set(shortcuts) == {f"{u}|{k}|{v}" for u, v, k, d in chosen.edges(keys=True, data=True) if not d["derived"]}
+        visit.page.uncheck("#legend input[data-class=FundingRound]")  # the rounds hidden: each one's shortcut appears
+        rounds = {n for n, d in chosen.nodes(data=True) if d["cls"] == "FundingRound"}
+        assert rounds
+        assert set(visit.page.evaluate(shown)) & set(shortcuts) == left_out | {e for e, events in shortcuts.items() if events & rounds}
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
 def test_physics_stops_once_the_layout_settles(seed_visit: Visit) -> None:
     assert seed_visit.page.evaluate("aikgView.network.physics.physicsEnabled") is False
 

@@ -78,8 +78,13 @@
     return id === data.focus || ((i.kind !== "event" || state.mode === "show") && !state.hidden.has(i.cls));
   };
   const nodesView = new vis.DataView(nodes, { filter: (n) => visible(n.id) });
+  // Events as nodes: a shortcut edge is drawn (dashed) only where an event it stands for is not, left out by the
+  // node cap or the class filter, so that the entities it links do not look unlinked; folded: entity to entity.
+  const drawn = (id) => info[id] !== undefined && visible(id);
   const edgesView = new vis.DataView(edges, {
-    filter: (e) => visible(e.from) && visible(e.to) && (state.mode === "show" ? !e.derived : info[e.from].kind === "entity" && info[e.to].kind === "entity"),
+    filter: (e) => visible(e.from) && visible(e.to) && (state.mode === "show"
+      ? !e.derived || (e.events.length > 0 && !e.events.every(drawn))
+      : info[e.from].kind === "entity" && info[e.to].kind === "entity"),
   });
   const container = document.getElementById("network");
   const network = new vis.Network(container, { nodes: nodesView, edges: edgesView }, data.options);
