@@ -100,6 +100,19 @@ def cached_ranking(store: Store, graph: nx.MultiDiGraph) -> list[dict[str, Any]]
     return made[1]
 
 
+def entity_named(store: Store, given: str, parameter: str) -> str:
+    """The slug of the entity ``given`` stands for (its slug, IRI, name or alias), as ``aikg show`` takes it.
+
+    ProtocolError naming ``parameter``: 404 with the closest slugs for none, 400 listing the entities a name several carry.
+    """
+    try:
+        return find_entity(store, given)
+    except UnknownEntity as exc:
+        raise ProtocolError(404, f"{parameter}: {exc}") from None
+    except AmbiguousName as exc:
+        raise ProtocolError(400, f"{parameter}: {exc}") from None
+
+
 def node_of(store: Store, graph: nx.MultiDiGraph, given: str, parameter: str) -> str:
     """The node of the projection ``graph`` that ``given`` names: a node's slug, else an entity's IRI, name or alias.
 
@@ -108,12 +121,7 @@ def node_of(store: Store, graph: nx.MultiDiGraph, given: str, parameter: str) ->
     """
     if given in graph:
         return given
-    try:
-        slug = find_entity(store, given)
-    except UnknownEntity as exc:
-        raise ProtocolError(404, f"{parameter}: {exc}") from None
-    except AmbiguousName as exc:
-        raise ProtocolError(400, f"{parameter}: {exc}") from None
+    slug = entity_named(store, given, parameter)
     if slug not in graph:
         raise ProtocolError(404, f"{parameter}: {slug!r} is an entity the graph's projection leaves out (it has no class or name)")
     return slug

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from api import negotiation
 from api.errors import ProtocolError
 from api.negotiation import Format
-from api.projection import cached_projection, node_of
+from api.projection import cached_projection, entity_named, node_of
 from api.reading import read, read_cached
 from api.workers import Written, store_cache
 from graph import analysis
@@ -35,7 +36,11 @@ CARD_FORMATS = (
     Format("application/n-quads", ox.RdfFormat.N_QUADS),
 )
 _INDEX = "entity_index"
-_SLUG = Path(description="The entity's slug: lower-case, hyphenated", examples=["xai"], pattern=r"^[a-z0-9][a-z0-9-]*$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ENTITY = Path(description="The entity's slug (lower-case, hyphenated); a name or alias (`Elon Musk`, `イーロン・マスク`) "
+                           "answers 307, redirecting to its slug's address with the same query", examples=["xai"], max_length=500)
+_REDIRECT = {307: {"description": "A name or alias, not a slug: `Location` is the entity's slug's address, with the same query"},
+             400: {"description": "A name several entities carry; the message lists them"}}
 
 
 # -- tasks (run in a query worker) ----------------------------------------------------------------
@@ -168,18 +173,21 @@ async def list_entities(
             "text/turtle": {"example": "<https://w3id.org/aikg/id/xai> a <https://w3id.org/aikg/ontology#Company> ."},
             "application/ld+json": {"example": [{"@id": "https://w3id.org/aikg/id/xai"}]},
         }},
-        404: {"description": "Unknown slug; the message names the closest ones",
+        404: {"description": "Unknown slug or name; the message names the closest slugs",
               "content": {"application/json": {"example": {"detail": "no entity 'xia'; did you mean xai?",
                                                            "suggestions": ["xai"]}}}},
+        **_REDIRECT,
     },
 )
 async def get_entity(
     request: Request,
-    slug: str = _SLUG,
+    slug: str = _ENTITY,
     events: int | None = Query(None, ge=1, description="The JSON card describes only the N newest events (a hub takes part in thousands); "
                                                        "`events_total` counts them all. Default: every event"),
 ) -> Any:
     """Names, classes, relations in and out, events with amounts, dates, status and sources."""
+    if not SLUG.fullmatch(slug):
+        return await _to_slug(request, slug, "")
     fmt = negotiation.choose(request.headers.get("accept"), CARD_FORMATS)
     if fmt.oxigraph is None:
         body = await read_cached(request, card_json, slug, events)
@@ -195,15 +203,17 @@ async def get_entity(
         "center": "colossus", "depth": 1, "types": [],
         "nodes": [{"id": "colossus", "kind": "entity", "cls": "DataCenter", "name": "Colossus"}],
         "edges": [{"from": "colossus", "to": "memphis", "predicate": "locatedIn", "derived": False, "sources": []}],
-    }}}}},
+    }}}}, 404: {"description": "Unknown slug or name; the message names the closest slugs"}, **_REDIRECT},
 )
 async def get_neighbours(
     request: Request,
-    slug: str = _SLUG,
+    slug: str = _ENTITY,
     depth: int = Query(1, ge=1, le=3, description="Hops from the entity, 1 to 3"),
     types: str = Query("", description="Comma-separated classes of nodes to keep", examples=["Company,Person"]),
 ) -> dict[str, Any]:
     """Every node within ``depth`` hops, either direction, and the edges between them."""
+    if not SLUG.fullmatch(slug):
+        return await _to_slug(request, slug, "/neighbors")  # type: ignore[return-value]
     wanted = [t.strip() for t in types.split(",") if t.strip()]
     return await read(request, neighbours, slug, depth, wanted)
 
@@ -230,6 +240,13 @@ async def get_paths(
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
+async def _to_slug(request: Request, given: str, rest: str) -> RedirectResponse:
+    """307 to the address of the entity ``given`` names (a name or alias in the path), keeping the query string."""
+    slug = await read(request, entity_named, given, "slug")
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"/entities/{slug}{rest}{query}", status_code=307)
+
 
 def _unknown(slug: str, suggestions: list[str], parameter: str = "slug") -> ProtocolError:
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""

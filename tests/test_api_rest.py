@@ -98,6 +98,32 @@ def test_an_unknown_slug_suggests_the_closest(api: httpx.Client) -> None:
     assert api.get("/entities/xai", headers={"Accept": "image/png"}).status_code == 406
 
 
+@pytest.mark.parametrize(("path", "params", "location"), [
+    ("/entities/Elon Musk", {}, "/entities/elon-musk"),
+    ("/entities/イーロン・マスク", {"events": "1"}, "/entities/elon-musk?events=1"),
+    ("/entities/ＸＡＩ/neighbors", {"depth": "1"}, "/entities/xai/neighbors?depth=1"),
+])
+def test_a_name_in_the_path_redirects_to_the_slugs_address(api: httpx.Client, path: str, params: dict, location: str) -> None:
+    moved = api.get(path, params=params)
+    assert moved.status_code == 307 and moved.headers["location"] == location
+    followed = api.get(path, params=params, follow_redirects=True)
+    assert followed.status_code == 200 and followed.json() == api.get(location).json()
+
+
+def test_a_name_in_the_path_that_names_nobody_or_two_is_an_error_naming_them(api: httpx.Client) -> None:
+    unknown = api.get("/entities/Elon Musky")
+    assert unknown.status_code == 404 and unknown.json()["detail"].startswith("slug: no entity 'Elon Musky'")
+    assert "elon-musk" in unknown.json()["detail"]
+    injected = api.get("/entities/x%3E%20%3Fp%20%3Fo/neighbors")  # `x> ?p ?o`: a name to look up, never put in a query
+    assert injected.status_code == 404 and injected.json()["detail"].startswith("slug: no entity 'x> ?p ?o'")
+    assert api.get("/entities/" + "x" * 501).status_code == 422
+    with live_server(":memory:", token="t0ken") as base, httpx.Client(base_url=base, timeout=30) as client:
+        alias = "INSERT DATA { GRAPH aik:entities { id:spacex skos:altLabel 'Musk'@en } }"
+        assert client.post("/sparql", data={"update": alias}, headers={"Authorization": "Bearer t0ken"}).status_code == 204
+        both = client.get("/entities/MUSK")
+        assert both.status_code == 400 and both.json()["detail"].startswith("slug: 'MUSK' names 2 entities: elon-musk")
+
+
 def test_neighbours_are_nodes_and_edges(api: httpx.Client) -> None:
     near = api.get("/entities/colossus/neighbors", params={"depth": 1}).json()
     ids = {n["id"] for n in near["nodes"]}
