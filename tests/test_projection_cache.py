@@ -10,6 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from test_api_rest import NOTE  # a fact file of one relation, the same the API tests ingest
 
 from graph import analysis, projection_cache
 from graph.build import build_store
@@ -147,13 +148,3 @@ def test_a_servers_worker_takes_the_kept_projection_when_it_is_of_the_store_it_o
         opened.close()
 
 
-NOTE = """\
-source:
-  slug: analyst-note-2025-08
-  headline: "Analyst note: Jensen Huang and Tesla"
-  publisher: fastview
-  language: en
-  published: 2025-08-01
-relations:
-  - {subject: jensen-huang, predicate: associateOf, object: tesla}
-"""
