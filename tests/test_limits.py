@@ -92,9 +92,25 @@ def test_a_write_has_a_deadline_of_its_own_and_past_it_nothing_changes(tmp_path)
         assert quick.status_code == 204, quick.text
 
 
-def test_a_client_with_too_many_requests_running_gets_429_with_retry_after(base: str) -> None:
+@pytest.fixture(scope="module")
+def busy_base(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A server whose two workers stay busy for 8 s: the requests made while they are must all be made in that time,
+    which a deadline of 2 s did not always leave on a loaded machine (the slow queries ended before the probe)."""
+    store = tmp_path_factory.mktemp("busy") / "store"
+    build_store(store=store)[0].close()
+    with live_server(store, deadline="8", workers="2", max_per_client="2") as url:
+        yield url
+
+
+# 100^5 rows to count: far longer than the deadline of 8 s (100^4 takes about 6 s on its own).
+SLOWER = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(
+    f"VALUES ?v{i} {{ {' '.join(str(n) for n in range(100))} }}" for i in range(5)) + " }"
+
+
+def test_a_client_with_too_many_requests_running_gets_429_with_retry_after(busy_base: str) -> None:
+    base = busy_base
     with ThreadPoolExecutor(2) as pool:
-        running = [pool.submit(httpx.get, base + "/sparql", params={"query": SLOW}, timeout=60) for _ in range(2)]
+        running = [pool.submit(httpx.get, base + "/sparql", params={"query": SLOWER}, timeout=60) for _ in range(2)]
         _wait_until_both_workers_are_busy(base)
         third = httpx.get(base + "/sparql", params=NORMAL)
         rest = httpx.get(base + "/entities/xai")
