@@ -1,4 +1,4 @@
-"""The query page: ``/sparql`` in a browser. An editor, example queries in our vocabulary, a results table.
+"""The query page: ``/sparql`` in a browser. An editor, example queries in our vocabulary, the answer as a table or a bar chart.
 
 Everything it needs is served by the app from ``api/static`` (no CDN), so it works offline.
 """
@@ -88,6 +88,10 @@ def render(request: Request) -> HTMLResponse:
         "prefixes": PREFIXES,
         "links": {"entity": str(ID), "source": str(SOURCE)},  # IRIs the results table links: to the view, to the source's graph
         "query": request.query_params.get("query") or "",
+        # How the answer is shown: ``view=chart`` draws bars of the ``value`` column by the ``label`` column
+        # (each the first that fits when not given), so a chart can be shared by its address.
+        "view": "chart" if request.query_params.get("view") == "chart" else "table",
+        "chart": {"value": request.query_params.get("value") or "", "label": request.query_params.get("label") or ""},
     }
     # The settings go into a JSON script block; escaping "<" keeps a query from closing the tag.
     data = json.dumps(settings, ensure_ascii=False).replace("<", "\\u003c")
@@ -99,5 +103,5 @@ def render(request: Request) -> HTMLResponse:
 @router.get("/query", summary="The query page (same as /sparql in a browser)", response_class=HTMLResponse,
             responses={200: {"content": {"text/html": {"example": "<!doctype html>..."}}}})
 async def query_page(request: Request) -> HTMLResponse:
-    """An editor with example queries and a results table; it works with no internet."""
+    """An editor with example queries and the answer as a table or a bar chart; it works with no internet."""
     return render(request)

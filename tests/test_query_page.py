@@ -1,5 +1,5 @@
 """The query page in a real browser (Chromium): its links from results to the graph view and to a source's
-facts, and the answer downloaded in the formats the endpoint serves."""
+facts, the answer downloaded in the formats the endpoint serves, and drawn as bars."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -15,6 +16,8 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 from live_server import live_server
+
+from api.query_page import EXAMPLES
 
 FASTVIEW = "https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"
 ROUNDS = """SELECT ?round ?recipient ?source
@@ -88,3 +91,63 @@ def test_a_construct_downloads_as_turtle(page, base: str, tmp_path: Path) -> Non
     downloaded = rdflib.Graph().parse(saved, format="turtle")
     served = httpx.post(base + "/sparql", data={"query": FUNDED_BY}, headers={"Accept": "application/n-triples"}).text
     assert len(downloaded) >= 2 and isomorphic(downloaded, rdflib.Graph().parse(data=served, format="nt"))
+
+
+MONEY = EXAMPLES["Money into xAI, by instrument"]
+
+
+def _bars(page) -> list[dict]:
+    """Each drawn bar: its name, the number written beside it, and its share of the track's width and offset."""
+    return page.evaluate("""() => [...document.querySelectorAll('.chart-row')].map((row) => {
+        const track = row.querySelector('.chart-track').getBoundingClientRect();
+        const bar = row.querySelector('.chart-bar').getBoundingClientRect();
+        const name = row.querySelector('.chart-label');
+        return {name: name.textContent, href: name.getAttribute('href'), value: row.querySelector('.chart-value').textContent,
+                width: bar.width / track.width, left: (bar.left - track.left) / track.width};
+    })""")
+
+
+def test_a_numeric_answer_draws_as_bars_and_the_chart_keeps_its_address(page, base: str) -> None:
+    page.goto(base + "/query?" + str(httpx.QueryParams({"query": MONEY, "view": "chart"})))
+    page.wait_for_selector(".chart .chart-row")
+    served = httpx.post(base + "/sparql", data={"query": MONEY}, headers={"Accept": "application/sparql-results+json"})
+    rows = served.json()["results"]["bindings"]
+    totals = [Decimal(row["total_usd"]["value"]) for row in rows]
+    bars = _bars(page)
+    assert [bar["name"] for bar in bars] == ["aik:" + row["instrument"]["value"].rsplit("#", 1)[1] for row in rows]
+    assert [bar["value"] for bar in bars] == [f"{int(total):,}" for total in totals]
+    for bar, total in zip(bars, totals):  # lengths in proportion, from one zero line
+        assert bar["left"] == pytest.approx(0, abs=0.005)
+        assert bar["width"] == pytest.approx(float(total / max(totals)), abs=0.005)
+    assert "view=chart" in page.url and "value=total_usd" in page.url and "label=instrument" in page.url
+
+    page.select_option("select[data-role=Bars]", "rounds")
+    page.wait_for_function("document.querySelector('.chart-value').textContent === '" + rows[0]["rounds"]["value"] + "'")
+    assert [bar["value"] for bar in _bars(page)] == [row["rounds"]["value"] for row in rows]
+    assert "value=rounds" in page.url
+    shared = page.url
+    page.check("#views input[value=table]")
+    page.wait_for_selector("#results table")
+    assert page.locator("#results tr").count() - 1 == len(rows) and "view=" not in page.url
+
+    page.goto(shared)  # the chart's address opens the same chart
+    page.wait_for_selector(".chart .chart-row")
+    assert [bar["value"] for bar in _bars(page)] == [row["rounds"]["value"] for row in rows]
+
+
+def test_bars_of_negative_numbers_go_left_of_zero_and_rows_without_a_number_are_counted(page, base: str) -> None:
+    query = 'SELECT ?who ?change WHERE { VALUES (?who ?change) { (id:xai 30) (id:nvidia -10) (id:tesla UNDEF) } }'
+    page.goto(base + "/query?" + str(httpx.QueryParams({"query": query, "view": "chart"})))
+    page.wait_for_selector(".chart .chart-row")
+    gain, loss = _bars(page)
+    assert (gain["name"], gain["value"], loss["name"], loss["value"]) == ("id:xai", "30", "id:nvidia", "-10")
+    assert loss["left"] == pytest.approx(0, abs=0.005) and loss["width"] == pytest.approx(0.25, abs=0.005)
+    assert gain["left"] == pytest.approx(0.25, abs=0.005) and gain["width"] == pytest.approx(0.75, abs=0.005)
+    assert gain["href"] == "/view?focus=xai&depth=1"  # a named entity leads to the view, as in the table
+    assert page.locator(".chart-note").text_content() == "1 row without ?change left out"
+
+
+def test_an_answer_without_numbers_offers_no_chart(page, base: str) -> None:
+    page.goto(base + "/query?" + str(httpx.QueryParams({"query": ROUNDS, "view": "chart"})))
+    page.wait_for_selector("#results table")
+    assert page.locator("#views").is_hidden() and page.locator(".chart").count() == 0

@@ -1,4 +1,4 @@
-// The query page: run the editor's query against the endpoint and show the answer as a table.
+// The query page: run the editor's query against the endpoint and show the answer as a table or a bar chart.
 "use strict";
 
 const settings = JSON.parse(document.getElementById("settings").textContent);
@@ -57,12 +57,7 @@ function renderTerm(term) {
   return cell;
 }
 
-function renderResults(data) {
-  results.replaceChildren();
-  if ("boolean" in data) {
-    results.appendChild(element("p", "ASK → " + data.boolean));
-    return 0;
-  }
+function renderTable(data) {
   const vars = data.head.vars;
   const table = element("table");
   const head = element("tr");
@@ -73,9 +68,121 @@ function renderResults(data) {
     vars.forEach((v) => tr.appendChild(renderTerm(row[v])));
     table.appendChild(tr);
   }
-  results.appendChild(table);
-  return data.results.bindings.length;
+  results.replaceChildren(table);
 }
+
+// A column is charted when every value it binds is a number (a literal of an XSD numeric type), and it binds one at least.
+const XSD = "http://www.w3.org/2001/XMLSchema#";
+const NUMERIC = new Set(["integer", "decimal", "double", "float", "long", "int", "short", "byte", "nonNegativeInteger",
+  "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+  "unsignedByte"].map((name) => XSD + name));
+function isNumber(term) {
+  return term.type === "literal" && NUMERIC.has(term.datatype) && term.value.trim() !== "" && Number.isFinite(Number(term.value));
+}
+function numberColumns(data) {
+  return data.head.vars.filter((v) => {
+    const bound = data.results.bindings.map((row) => row[v]).filter(Boolean);
+    return bound.length > 0 && bound.every(isNumber);
+  });
+}
+
+function termText(term) {
+  if (!term) return "(none)";
+  if (term.type === "uri") return shorten(term.value);
+  if (term.type === "bnode") return "_:" + term.value;
+  return term.value;
+}
+
+const CHART_BARS = 200;
+const formatNumber = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
+
+function columnChoice(label, vars, chosen, onChange) {
+  const select = element("select");
+  select.setAttribute("aria-label", label);
+  select.dataset.role = label;
+  vars.forEach((v) => select.appendChild(Object.assign(element("option", "?" + v), { value: v, selected: v === chosen })));
+  select.addEventListener("change", () => onChange(select.value));
+  const labelled = element("label", label + " ");
+  labelled.appendChild(select);
+  return labelled;
+}
+
+// Bars of one number column, one a row (the first CHART_BARS), named by another column; a bar starts at
+// zero, so a negative number goes left of it.
+function renderChart(data) {
+  const numbers = numberColumns(data);
+  const value = numbers.includes(shown.value) ? shown.value : numbers[0];
+  const labels = data.head.vars.filter((v) => v !== value);
+  const label = labels.includes(shown.label) ? shown.label
+    : labels.find((v) => !numbers.includes(v)) || labels[0];
+  shown.value = value;
+  shown.label = label;
+  const choices = element("div", undefined, "chart-choices");
+  choices.appendChild(columnChoice("Bars", numbers, value, (v) => { shown.value = v; show(); }));
+  if (labels.length) choices.appendChild(columnChoice("Named by", labels, label, (v) => { shown.label = v; show(); }));
+
+  const rows = data.results.bindings.filter((row) => row[value]);
+  const drawn = rows.slice(0, CHART_BARS);
+  const amounts = drawn.map((row) => Number(row[value].value));
+  const low = Math.min(0, ...amounts), high = Math.max(0, ...amounts);
+  const span = high - low || 1;
+  const chart = element("div", undefined, "chart");
+  chart.setAttribute("role", "figure");
+  chart.setAttribute("aria-label", "?" + value + (label ? " by ?" + label : ""));
+  drawn.forEach((row, i) => {
+    const amount = amounts[i];
+    const name = label ? termText(row[label]) : String(i + 1);
+    const bar = element("span", undefined, "chart-bar" + (amount < 0 ? " negative" : ""));
+    bar.style.left = ((Math.min(amount, 0) - low) / span * 100) + "%";
+    bar.style.width = (Math.abs(amount) / span * 100) + "%";
+    const track = element("span", undefined, "chart-track");
+    track.appendChild(bar);
+    const href = label && row[label] && row[label].type === "uri" ? target(row[label].value) : null;
+    const named = element(href ? "a" : "span", name, "chart-label");  // an entity leads to the view, as in the table
+    if (href) named.href = href;
+    const line = element("div", undefined, "chart-row");
+    line.title = name + ": " + row[value].value;
+    line.append(named, track, element("span", formatNumber.format(amount), "chart-value"));
+    chart.appendChild(line);
+  });
+  const notes = [];
+  if (rows.length > CHART_BARS) notes.push("the first " + CHART_BARS + " of " + rows.length + " rows");
+  const unbound = data.results.bindings.length - rows.length;
+  if (unbound) notes.push(unbound + (unbound === 1 ? " row" : " rows") + " without ?" + value + " left out");
+  results.replaceChildren(choices, chart);
+  if (notes.length) results.appendChild(element("p", notes.join("; "), "chart-note"));
+}
+
+// What the answer is shown as, kept in the page's address so the view can be shared.
+const views = document.getElementById("views");
+const shown = { view: settings.view, value: settings.chart.value, label: settings.chart.label, data: null, query: "" };
+
+function show() {
+  const data = shown.data;
+  const chartable = !("boolean" in data) && numberColumns(data).length > 0;
+  const chart = chartable && shown.view === "chart";
+  views.hidden = !chartable;
+  views.querySelector(chart ? "input[value=chart]" : "input[value=table]").checked = true;
+  if ("boolean" in data) results.replaceChildren(element("p", "ASK → " + data.boolean));
+  else if (chart) renderChart(data);
+  else renderTable(data);
+  const address = new URLSearchParams({ query: shown.query });
+  if (chart) {
+    address.set("view", "chart");
+    address.set("value", shown.value);
+    if (shown.label) address.set("label", shown.label);
+  }
+  history.replaceState(null, "", "?" + address);
+}
+
+function renderResults(data, query) {
+  shown.data = data;
+  shown.query = query;
+  show();
+  return "boolean" in data ? 0 : data.results.bindings.length;
+}
+
+views.addEventListener("change", (event) => { shown.view = event.target.value; show(); });
 
 // The last answer, downloadable in the formats the endpoint serves for it.
 const downloads = document.getElementById("downloads");
@@ -136,18 +243,21 @@ async function run() {
     const type = response.headers.get("content-type") || "";
     if (!response.ok) {
       results.replaceChildren(element("p", response.status + " " + (await response.text()), "error"));
+      views.hidden = true;
       statusLine.textContent = "failed after " + seconds + " s";
     } else if (type.startsWith("application/sparql-results+json")) {
       const data = await response.json();
-      const rows = renderResults(data);
+      const rows = renderResults(data, query);
       statusLine.textContent = rows + " rows in " + seconds + " s";
       if (!("boolean" in data)) offerDownloads(query, "table");
     } else {
       results.replaceChildren(element("pre", await response.text(), "graph"));
+      views.hidden = true;
       statusLine.textContent = "graph in " + seconds + " s";
       offerDownloads(query, "graph");
     }
-    history.replaceState(null, "", "?query=" + encodeURIComponent(query));
+    // A table or chart keeps its own address (show); anything else, the query alone.
+    if (!response.ok || !type.startsWith("application/sparql-results+json")) history.replaceState(null, "", "?" + new URLSearchParams({ query }));
   } catch (error) {
     results.replaceChildren(element("p", "The server did not answer: " + error, "error"));
     statusLine.textContent = "";
