@@ -14,8 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 
 from api import (
-    centrality, errors, export_routes, extract_routes, funding, ingest_routes, limits, projection, query_page, rest_entities,
-    security, sources, sparql_protocol, supply, view_routes,
+    centrality, errors, export_routes, extract_routes, funding, graph_store, ingest_routes, limits, projection, query_page,
+    rest_entities, security, sources, sparql_protocol, supply, view_routes,
 )
 from api.errors import ProtocolError
 from api.health import QuadCount
@@ -130,7 +130,7 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     app.state.location = str(location)
     errors.install(app)
     errors.document(app)
-    for module in (sparql_protocol, query_page, rest_entities, centrality, funding, supply, sources, export_routes,
+    for module in (sparql_protocol, graph_store, query_page, rest_entities, centrality, funding, supply, sources, export_routes,
                    view_routes, extract_routes, ingest_routes):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -14,6 +14,8 @@ from functools import lru_cache
 import mimeparse
 import pyoxigraph as ox
 
+from ontology import PREFIXES
+
 
 class NotAcceptable(ValueError):
     """No offered media type satisfies the client's ``Accept`` header."""
@@ -59,6 +61,11 @@ GRAPH = (  # CONSTRUCT and DESCRIBE
 )
 HTML = Format("text/html", None)
 JSON = Format("application/json", None)
+
+
+def prefixes_for(fmt: Format) -> dict[str, str] | None:
+    """aikg's prefixes for a graph format that can declare them (Turtle, TriG, RDF/XML), so the output reads short."""
+    return dict(PREFIXES) if fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
 
 
 def choose(accept: str | None, offers: Sequence[Format]) -> Format:

@@ -22,7 +22,7 @@ from graph import analysis
 from graph.cards import UnknownEntity, closest_slugs, entity_card, local, normalise, slug_of
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store, iri_values
-from ontology import AIK, ID, PREFIXES, sparql_prologue
+from ontology import AIK, ID, sparql_prologue
 
 router = APIRouter(tags=["entities"])
 
@@ -117,9 +117,9 @@ def description(store: Store, slug: str, media_type: str) -> bytes:
     quads = {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
     fmt = next(f for f in CARD_FORMATS if f.media_type == media_type)
     if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        return ox.serialize(sorted(quads, key=str), format=fmt.oxigraph, prefixes=_prefixes(fmt))
+        return ox.serialize(sorted(quads, key=str), format=fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
     triples = sorted({q.triple for q in quads}, key=str)
-    return ox.serialize(triples, format=fmt.oxigraph, prefixes=_prefixes(fmt))
+    return ox.serialize(triples, format=fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
 
 
 def neighbours(store: Store, slug: str, depth: int, types: list[str]) -> dict[str, Any]:
@@ -327,5 +327,3 @@ def _node_link(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
     return {"nodes": nodes, "edges": edges}
 
 
-def _prefixes(fmt: Format) -> dict[str, str] | None:
-    return dict(PREFIXES) if fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None

@@ -1,0 +1,222 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at ``/store``: whole graphs read and written by their IRI.
+
+``GET /store?graph=IRI`` gives one named graph (a source document's facts) in the RDF format
+``Accept`` asks for; ``?default`` gives the default graph a query sees, the union of every named
+graph. ``PUT`` replaces a named graph, ``POST`` adds to it, ``DELETE`` removes it; they need the
+update token and go through the single writer as a SPARQL Update does (:func:`run_graph_write`
+makes one of the request and applies it with :func:`api.sparql_protocol.run_update`), so the
+derived edges are brought in step and the query workers follow the change node by node: a
+``PUT`` writes only the difference between the graph held and the one sent.
+
+aikg keeps every triple in a named graph (the source that states it), so the default graph is
+read-only here, as is ``aik:derived``, which the rules rewrite from the facts after every write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api import negotiation
+from api.errors import ProtocolError, ResultTooLarge
+from api.reading import read
+from api.request_body import GUARDED_WRITE_ERRORS, content_type, read_body, require_utf8
+from api.sparql_protocol import UpdateJob, run_update
+from api.workers import Written
+from graph.store import Store
+from ontology import DERIVED_GRAPH
+
+router = APIRouter(tags=["SPARQL 1.1 Graph Store Protocol"])
+
+BODY_TYPES = tuple(f for f in negotiation.GRAPH if f.oxigraph not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS))
+"""The graph formats a ``PUT`` or ``POST`` body may be in (a graph, not a dataset: no TriG or N-Quads)."""
+BODY_FORMATS = {media: f.oxigraph for f in BODY_TYPES for media in (f.media_type, *f.aliases)}
+_GRAPH = Query(None, description="The IRI of a named graph (a source document: https://w3id.org/aikg/source/SLUG)",
+               examples=["https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"])
+_DEFAULT = Query(None, description="Present (`?default`): the default graph, the union of every named graph (GET only)")
+_EXAMPLE_BODY = ("<https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> \"X.AI\" .\n")
+
+
+@dataclass(frozen=True)
+class GraphWrite:
+    """A write of one named graph as the writing worker runs it."""
+
+    method: str
+    graph: str
+    body: bytes = b""
+    media_type: str = ""
+
+
+def read_graph(store: Store, graph: str | None, media_type: str, max_bytes: int) -> bytes:
+    """One named graph (``graph``), or the union of all of them (None), serialised; 404 for a graph holding nothing."""
+    fmt = next(f for f in negotiation.GRAPH if f.media_type == media_type)
+    if graph is None:
+        triples = store.construct_ntriples("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        body = triples if fmt.oxigraph == ox.RdfFormat.N_TRIPLES else ox.serialize(
+            ox.parse(triples, ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
+    else:
+        quads = sorted(store.quads(graph), key=str)
+        if not quads:
+            raise ProtocolError(404, f"graph: no triple in {graph}; GET /sources lists the source documents' graphs")
+        statements = quads if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else [q.triple for q in quads]
+        body = ox.serialize(statements, format=fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
+    if len(body) > max_bytes:
+        raise ResultTooLarge(f"the graph is {len(body):,} bytes serialised; this server answers at most {max_bytes:,} "
+                             f"(ask for less with a SPARQL CONSTRUCT and LIMIT)")
+    return body
+
+
+def run_graph_write(store: Store, job: GraphWrite) -> Written:
+    """Apply a ``PUT``, ``POST`` or ``DELETE`` of one named graph as one SPARQL Update (in the writing worker).
+
+    The answer is whether the graph was new (``PUT`` and ``POST``), with what the update changed
+    for the readers. 400 naming the line for a body that does not parse; 404 to delete a graph
+    holding nothing. Nothing changes unless the whole update applies.
+    """
+    held = {q.triple for q in store.quads(job.graph)}
+    if job.method == "DELETE" and not held:
+        raise ProtocolError(404, f"graph: no triple in {job.graph}; nothing to delete")
+    sent = _parse(job) if job.method in ("PUT", "POST") else []
+    if job.method == "POST":
+        gone, new = [], sent
+    else:  # PUT and DELETE: only the difference between the graph held and the one sent (nothing, for DELETE)
+        gone = sorted(held.difference(sent), key=str)
+        new = [t for t in sent if t not in held]
+    graph = f"GRAPH <{job.graph}>"
+    if any(_blank(t) for t in gone):  # a blank node cannot be named in DELETE DATA: the graph goes whole
+        operations = [f"DROP SILENT {graph}"] + ([_insert(graph, sent)] if sent else [])
+    else:
+        operations = ([f"DELETE DATA {{ {graph} {{ {_ntriples(gone)} }} }}"] if gone else []) + (
+            [_insert(graph, new)] if new else [])
+    created = not held and bool(sent)
+    if not operations:
+        return Written(created, touched=frozenset())  # the graph already holds what was sent: nothing to write
+    written = run_update(store, UpdateJob(text=" ;\n".join(operations)))
+    return Written(created, added=written.added, touched=written.touched) if isinstance(written, Written) else Written(created)
+
+
+def _parse(job: GraphWrite) -> list[ox.Triple]:
+    try:
+        quads = list(ox.parse(job.body, format=BODY_FORMATS[job.media_type], base_iri=job.graph))
+    except SyntaxError as exc:  # the parser's message names the line and columns
+        raise ProtocolError(400, f"request body: {exc.msg} (nothing was written)") from None
+    named = next((q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
+    if named is not None:  # JSON-LD can say @graph: the request's ?graph says where the triples go
+        raise ProtocolError(400, f"request body: names the graph {named}; send the triples of one graph, "
+                                 "named by ?graph= (nothing was written)")
+    return list(dict.fromkeys(q.triple for q in quads))  # a graph is a set; the order kept for the INSERT
+
+
+def _insert(graph: str, triples: list[ox.Triple]) -> str:
+    if any(_blank(t) for t in triples):
+        # Virtuoso refuses blank nodes in INSERT DATA; a template over no WHERE makes the same fresh nodes, once.
+        return f"INSERT {{ {graph} {{ {_ntriples(triples)} }} }} WHERE {{}}"
+    return f"INSERT DATA {{ {graph} {{ {_ntriples(triples)} }} }}"
+
+
+def _blank(triple: ox.Triple) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def _ntriples(triples: list[ox.Triple]) -> str:
+    # N-Triples is SPARQL's syntax for triples; blank node labels in INSERT DATA are fresh nodes, as the body's are.
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _target(graph: str | None, default: str | None, *, writing: bool) -> str | None:
+    """The named graph a request means (None: the default graph); 400 unless exactly one of the two is given."""
+    if (graph is None) == (default is None):
+        raise ProtocolError(400, "name the graph with ?graph=IRI, or ask for ?default (one of the two)")
+    if default is not None:
+        if writing:
+            raise ProtocolError(400, "the default graph is read-only here: aikg keeps every triple in a named graph "
+                                     "(the source that states it); write one with ?graph=IRI")
+        return None
+    try:
+        ox.NamedNode(graph)
+    except ValueError as exc:
+        raise ProtocolError(400, f"graph: {graph!r} is not an absolute IRI ({exc})") from None
+    if writing and graph == DERIVED_GRAPH:
+        raise ProtocolError(400, f"graph: {DERIVED_GRAPH} holds the derived edges, rewritten from the facts after "
+                                 f"every write; write the facts they come from instead")
+    return graph
+
+
+_READ_RESPONSES = {
+    200: {"content": {f.media_type: {"example": "<https://w3id.org/aikg/id/xai> a <https://w3id.org/aikg/ontology#Company> ."}
+                      for f in negotiation.GRAPH}},
+    400: {"description": "Neither ?graph nor ?default, both, or a graph that is not an absolute IRI"},
+    404: {"description": "No triple in that graph"},
+    406: {"description": "Accept matches no RDF format"},
+    413: {"description": "The graph serialised is larger than the server's limit"},
+}
+
+
+@router.head("/store", include_in_schema=False)  # the same answer without its body (uvicorn leaves it out)
+@router.get("/store", summary="Read one named graph, or the default graph (their union)", response_class=Response,
+            responses=_READ_RESPONSES)
+async def get_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
+    """The graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads, by `Accept` (Turtle unless asked)."""
+    target = _target(graph, default, writing=False)
+    fmt = negotiation.choose(request.headers.get("accept"), negotiation.GRAPH)
+    body = await read(request, read_graph, target, fmt.media_type, request.app.state.config.max_result_bytes)
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+_WRITE_BODY = {"requestBody": {"required": True, "content": {
+    media: {"schema": {"type": "string"}, "example": _EXAMPLE_BODY} for media in ("application/n-triples", "text/turtle")}}}
+_WRITE_RESPONSES = {
+    400: {"description": "No ?graph, ?default or aik:derived named, or a body that does not parse (its line named); "
+                         "nothing was written",
+          "content": {"application/json": {"example": {"detail": "request body: Parser error at line 2 column 40: ... "
+                                                                 "(nothing was written)"}}}},
+    **GUARDED_WRITE_ERRORS,
+    415: {"description": "Content-Type is not an RDF graph format (Turtle, N-Triples, JSON-LD, RDF/XML)"},
+    503: {"description": "The write passed the deadline and was stopped"},
+}
+
+
+@router.put("/store", summary="Replace one named graph (needs the update token)", status_code=204,
+            response_class=Response, openapi_extra=_WRITE_BODY,
+            responses={201: {"description": "The graph was new"}, 204: {"description": "The graph was replaced"},
+                       **_WRITE_RESPONSES})
+async def put_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
+    """The graph becomes the body's triples; only the difference is written, with the derived edges in step."""
+    return await _write(request, "PUT", graph, default)
+
+
+@router.post("/store", summary="Add triples to one named graph (needs the update token)", status_code=204,
+             response_class=Response, openapi_extra=_WRITE_BODY,
+             responses={201: {"description": "The graph was new"}, 204: {"description": "The triples were added"},
+                        **_WRITE_RESPONSES})
+async def post_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
+    """The body's triples are added to the graph (merged: blank nodes stay the body's own), with the derived edges in step."""
+    return await _write(request, "POST", graph, default)
+
+
+@router.delete("/store", summary="Delete one named graph (needs the update token)", status_code=204,
+               response_class=Response,
+               responses={204: {"description": "The graph was deleted"}, 404: {"description": "No triple in that graph"},
+                          **{k: v for k, v in _WRITE_RESPONSES.items() if k not in (413, 415)}})
+async def delete_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
+    """Every triple of the graph goes, and the derived edges that only it gave."""
+    return await _write(request, "DELETE", graph, default)
+
+
+async def _write(request: Request, method: str, graph: str | None, default: str | None) -> Response:
+    config = request.app.state.config
+    config.authorize(request.headers.get("authorization"))
+    target = _target(graph, default, writing=True)
+    job = GraphWrite(method, str(target))
+    if method != "DELETE":
+        media_type, charset = content_type(request)
+        if media_type not in BODY_FORMATS:
+            raise ProtocolError(415, f"Content-Type {media_type or 'none'} is not accepted: send the graph as "
+                                     f"{', '.join(f.media_type for f in BODY_TYPES)}")
+        require_utf8(charset, "the graph")
+        job = GraphWrite(method, str(target), await read_body(request, config.max_body_bytes), media_type)
+    created = await request.app.state.executor.write(run_graph_write, job, deadline=config.write_deadline)
+    return Response(status_code=201 if created else 204)

@@ -1,0 +1,21 @@
+"""The Graph Store Protocol's own tests (tests/test_graph_store.py), run unchanged over a server whose store is Virtuoso, then Fuseki."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from graph.build import build_store
+from tests.live_server import live_server
+from tests.sparql_servers import SERVERS, started
+from tests.test_graph_store import *  # noqa: F403  (the tests themselves, collected here a second time)
+from tests.test_graph_store import TOKEN
+
+
+@pytest.fixture(scope="module", params=SERVERS)
+def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> httpx.Client:  # replaces the module's fixture
+    with started(request, tmp_path_factory) as server:
+        build_store(store=server.location)[0].close()
+        with live_server(server.location, token=TOKEN) as base, httpx.Client(base_url=base, timeout=30) as client:
+            assert client.get("/health").json()["store"] == server.location
+            yield client
