@@ -2,7 +2,7 @@
 
 ``GET /store?graph=IRI`` gives one named graph (a source document's facts) in the RDF format
 ``Accept`` asks for; ``?default`` gives the default graph a query sees, the union of every named
-graph. ``PUT`` replaces a named graph, ``POST`` adds to it, ``DELETE`` removes it; they need the
+graph; ``GET /store`` alone, the whole store in a quad format. ``PUT`` replaces a named graph, ``POST`` adds to it, ``DELETE`` removes it; they need the
 update token and go through the single writer as a SPARQL Update does (:func:`run_graph_write`
 makes one of the request and applies it with :func:`api.sparql_protocol.run_update`), so the
 derived edges are brought in step and the query workers follow the change node by node: a
@@ -20,8 +20,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api import negotiation
-from api.errors import ProtocolError, ResultTooLarge
+from api import limits, negotiation
+from api.errors import ProtocolError
 from api.reading import read
 from api.request_body import GUARDED_WRITE_ERRORS, content_type, read_body, require_utf8
 from api.sparql_protocol import UpdateJob, run_update
@@ -31,6 +31,8 @@ from ontology import DERIVED_GRAPH
 
 router = APIRouter(tags=["SPARQL 1.1 Graph Store Protocol"])
 
+DATASET_TYPES = tuple(f for f in negotiation.GRAPH if f.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS))
+"""The formats the whole store (``GET /store``) is served in: quad formats, each triple with its graph."""
 BODY_TYPES = tuple(f for f in negotiation.GRAPH if f.oxigraph not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS))
 """The graph formats a ``PUT`` or ``POST`` body may be in (a graph, not a dataset: no TriG or N-Quads)."""
 BODY_FORMATS = {media: f.oxigraph for f in BODY_TYPES for media in (f.media_type, *f.aliases)}
@@ -53,20 +55,30 @@ class GraphWrite:
 def read_graph(store: Store, graph: str | None, media_type: str, max_bytes: int) -> bytes:
     """One named graph (``graph``), or the union of all of them (None), serialised; 404 for a graph holding nothing."""
     fmt = next(f for f in negotiation.GRAPH if f.media_type == media_type)
+    sink = limits.SizedSink(max_bytes, f"the graph is larger serialised than this server's limit of {max_bytes:,} bytes; "
+                                       "ask for less with a SPARQL CONSTRUCT and LIMIT")
     if graph is None:
         triples = store.construct_ntriples("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        body = triples if fmt.oxigraph == ox.RdfFormat.N_TRIPLES else ox.serialize(
-            ox.parse(triples, ox.RdfFormat.N_TRIPLES), format=fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
-    else:
-        quads = sorted(store.quads(graph), key=str)
-        if not quads:
-            raise ProtocolError(404, f"graph: no triple in {graph}; GET /sources lists the source documents' graphs")
-        statements = quads if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else [q.triple for q in quads]
-        body = ox.serialize(statements, format=fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
-    if len(body) > max_bytes:
-        raise ResultTooLarge(f"the graph is {len(body):,} bytes serialised; this server answers at most {max_bytes:,} "
-                             f"(ask for less with a SPARQL CONSTRUCT and LIMIT)")
-    return body
+        if fmt.oxigraph == ox.RdfFormat.N_TRIPLES:
+            sink.write(triples)
+        else:
+            ox.serialize(ox.parse(triples, ox.RdfFormat.N_TRIPLES), sink, fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
+        return bytes(sink.buffer)
+    quads = sorted(store.quads(graph), key=str)
+    if not quads:
+        raise ProtocolError(404, f"graph: no triple in {graph}; GET /sources lists the source documents' graphs")
+    statements = quads if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else [q.triple for q in quads]
+    ox.serialize(statements, sink, fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
+    return bytes(sink.buffer)
+
+
+def read_dataset(store: Store, media_type: str, max_bytes: int) -> bytes:
+    """Every quad of the store with its graph (TriG or N-Quads), written by the engine; 413 past ``max_bytes``."""
+    fmt = next(f for f in DATASET_TYPES if f.media_type == media_type)
+    sink = limits.SizedSink(max_bytes, f"the store is larger serialised than this server's limit of {max_bytes:,} bytes; "
+                                       "read it graph by graph (GET /sources lists them) or dump it with `aikg export rdf`")
+    store.dump(sink, fmt.oxigraph)
+    return bytes(sink.buffer)
 
 
 def run_graph_write(store: Store, job: GraphWrite) -> Written:
@@ -129,7 +141,8 @@ def _ntriples(triples: list[ox.Triple]) -> str:
 def _target(graph: str | None, default: str | None, *, writing: bool) -> str | None:
     """The named graph a request means (None: the default graph); 400 unless exactly one of the two is given."""
     if (graph is None) == (default is None):
-        raise ProtocolError(400, "name the graph with ?graph=IRI, or ask for ?default (one of the two)")
+        whole = "" if writing else ", or neither for the whole store"
+        raise ProtocolError(400, f"name the graph with ?graph=IRI, or ask for ?default (one of the two{whole})")
     if default is not None:
         if writing:
             raise ProtocolError(400, "the default graph is read-only here: aikg keeps every triple in a named graph "
@@ -148,7 +161,7 @@ def _target(graph: str | None, default: str | None, *, writing: bool) -> str | N
 _READ_RESPONSES = {
     200: {"content": {f.media_type: {"example": "<https://w3id.org/aikg/id/xai> a <https://w3id.org/aikg/ontology#Company> ."}
                       for f in negotiation.GRAPH}},
-    400: {"description": "Neither ?graph nor ?default, both, or a graph that is not an absolute IRI"},
+    400: {"description": "Both ?graph and ?default, or a graph that is not an absolute IRI"},
     404: {"description": "No triple in that graph"},
     406: {"description": "Accept matches no RDF format"},
     413: {"description": "The graph serialised is larger than the server's limit"},
@@ -156,13 +169,20 @@ _READ_RESPONSES = {
 
 
 @router.head("/store", include_in_schema=False)  # the same answer without its body (uvicorn leaves it out)
-@router.get("/store", summary="Read one named graph, or the default graph (their union)", response_class=Response,
+@router.get("/store", summary="Read one named graph, the default graph (their union), or the whole store", response_class=Response,
             responses=_READ_RESPONSES)
 async def get_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
-    """The graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads, by `Accept` (Turtle unless asked)."""
-    target = _target(graph, default, writing=False)
-    fmt = negotiation.choose(request.headers.get("accept"), negotiation.GRAPH)
-    body = await read(request, read_graph, target, fmt.media_type, request.app.state.config.max_result_bytes)
+    """The graph as Turtle, N-Triples, JSON-LD, RDF/XML, TriG or N-Quads, by `Accept` (Turtle unless asked).
+
+    With neither parameter, the whole store: every graph's triples, in TriG (unless asked) or N-Quads."""
+    limit, accept = request.app.state.config.max_result_bytes, request.headers.get("accept")
+    if graph is None and default is None:
+        fmt = negotiation.choose(accept, DATASET_TYPES)
+        body = await read(request, read_dataset, fmt.media_type, limit)
+    else:
+        target = _target(graph, default, writing=False)
+        fmt = negotiation.choose(accept, negotiation.GRAPH)
+        body = await read(request, read_graph, target, fmt.media_type, limit)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 

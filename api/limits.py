@@ -32,6 +32,24 @@ def check_query_length(text: str, limit: int, kind: str = "query") -> None:
         )
 
 
+class SizedSink:
+    """A binary sink that refuses to grow past ``limit`` bytes (ResultTooLarge, a 413, with ``message``)."""
+
+    def __init__(self, limit: int, message: str = "") -> None:
+        self.limit = limit
+        self.buffer = bytearray()
+        self.message = message or f"the result is larger than this server's limit of {limit:,} bytes; add LIMIT or narrow the query"
+
+    def write(self, data: bytes) -> int:
+        self.buffer += data
+        if len(self.buffer) > self.limit:
+            raise ResultTooLarge(self.message)
+        return len(data)
+
+    def flush(self) -> None:
+        return None
+
+
 class RowCounter:
     """A binary sink for tab-separated results that refuses more than ``limit`` rows or ``max_bytes`` bytes.
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api import limits, negotiation, query_page, service_description
-from api.errors import ProtocolError, ResultTooLarge
+from api.errors import ProtocolError
 from api.negotiation import BOOLEAN, GRAPH, RESULTS, Format
 from api.request_body import content_type, read_body, require_utf8
 from api.workers import Written, store_cache
@@ -87,7 +87,7 @@ def run_query(store: Store, job: QueryJob) -> Answer:
         )
     except SyntaxError as exc:
         raise SyntaxError(unshift(str(exc), len(_PROLOGUE))) from None
-    sink = _Limited(job.max_bytes)
+    sink = limits.SizedSink(job.max_bytes)
     try:
         if job.max_rows and isinstance(result, ox.QuerySolutions):
             result = _at_most(result, job.max_rows, job.max_bytes)
@@ -345,21 +345,3 @@ def _utf8(body: bytes) -> str:
 
 def _base(request: Request) -> str:
     return str(request.url.replace(query="", fragment=""))
-
-
-class _Limited:
-    """A binary sink that refuses to grow past ``limit`` bytes."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.buffer = bytearray()
-        self.message = f"the result is larger than this server's limit of {limit:,} bytes; add LIMIT or narrow the query"
-
-    def write(self, data: bytes) -> int:
-        self.buffer += data
-        if len(self.buffer) > self.limit:
-            raise ResultTooLarge(self.message)
-        return len(data)
-
-    def flush(self) -> None:
-        return None

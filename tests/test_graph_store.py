@@ -91,6 +91,28 @@ def test_the_default_graph_is_the_union_a_query_sees(api: httpx.Client) -> None:
     assert _graph(api, default="") == _constructed(api, "GRAPH ?g { ?s ?p ?o }")
 
 
+@pytest.mark.parametrize(("accept", "fmt"), [("application/n-quads", ox.RdfFormat.N_QUADS), ("*/*", ox.RdfFormat.TRIG)])
+def test_the_whole_store_reads_as_quads_each_in_its_graph(api: httpx.Client, accept: str, fmt: ox.RdfFormat) -> None:
+    response = api.get("/store", headers={"Accept": accept})
+    assert response.status_code == 200
+    quads = list(ox.parse(response.content, fmt))
+    graphs = {q.graph_name.value for q in quads}
+    assert {FASTVIEW, f"{AIK}derived", "https://w3id.org/aikg/ontology"} <= graphs
+    assert len(quads) == api.get("/health").json()["quads"]
+    assert {q.triple for q in quads if q.graph_name.value == FASTVIEW} == _selected(api, FASTVIEW)
+    assert api.get("/store", headers={"Accept": "text/turtle"}).status_code == 406  # a store is not one graph
+
+
+def test_a_graph_or_store_past_the_result_limit_is_a_413(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    build_store(store=store)[0].close()
+    with live_server(store, max_result="2000") as base, httpx.Client(base_url=base, timeout=30) as client:
+        whole = client.get("/store", headers={"Accept": "application/n-quads"})
+        assert whole.status_code == 413 and "aikg export rdf" in whole.text
+        one = client.get("/store", params={"graph": FASTVIEW})
+        assert one.status_code == 413 and "2,000 bytes" in one.text
+
+
 def test_put_creates_then_replaces_a_graph_and_the_derived_edges_follow(api: httpx.Client) -> None:
     created = _put(api, ROUND)
     assert created.status_code == 201, created.text
@@ -146,7 +168,7 @@ def test_a_json_ld_body_naming_a_graph_of_its_own_is_refused(api: httpx.Client) 
     ("PUT", {"default": ""}, {**WRITE, "Content-Type": "text/turtle"}, 400, "named graph"),
     ("PUT", {"graph": f"{AIK}derived"}, {**WRITE, "Content-Type": "text/turtle"}, 400, "derived edges"),
     ("POST", {"graph": "not an iri"}, {**WRITE, "Content-Type": "text/turtle"}, 400, "absolute IRI"),
-    ("GET", {}, {}, 400, "?graph=IRI"),
+    ("PUT", {}, {**WRITE, "Content-Type": "text/turtle"}, 400, "?graph=IRI"),
     ("GET", {"graph": NOTES, "default": ""}, {}, 400, "one of the two"),
     ("GET", {"graph": f"{ID}nothing-here"}, {}, 404, "no triple"),
     ("DELETE", {"default": ""}, WRITE, 400, "read-only"),
