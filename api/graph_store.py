@@ -27,6 +27,7 @@ from api.reading import read
 from api.request_body import GUARDED_WRITE_ERRORS, content_type, read_body, require_utf8
 from api.sparql_protocol import UpdateJob, run_update
 from api.workers import Written
+from graph import remote_store
 from graph.store import Store
 from ontology import DERIVED_GRAPH
 
@@ -37,6 +38,8 @@ DATASET_TYPES = tuple(f for f in negotiation.GRAPH if f.oxigraph in (ox.RdfForma
 BODY_TYPES = tuple(f for f in negotiation.GRAPH if f.oxigraph not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS))
 """The graph formats a ``PUT`` or ``POST`` body may be in (a graph, not a dataset: no TriG or N-Quads)."""
 BODY_FORMATS = {media: f.oxigraph for f in BODY_TYPES for media in (f.media_type, *f.aliases)}
+OPERATION_TRIPLES = remote_store.BATCH
+"""Triples per operation of the update a write becomes (Virtuoso refuses one of more than about 1,500); one request still."""
 _GRAPH = Query(None, description="The IRI of a named graph (a source document: https://w3id.org/aikg/source/SLUG)",
                examples=["https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"])
 _DEFAULT = Query(None, description="Present (`?default`): the default graph, the union of every named graph (GET only)")
@@ -100,10 +103,9 @@ def run_graph_write(store: Store, job: GraphWrite) -> Written:
         new = [t for t in sent if t not in held]
     graph = f"GRAPH <{job.graph}>"
     if any(_blank(t) for t in gone):  # a blank node cannot be named in DELETE DATA: the graph goes whole
-        operations = [f"DROP SILENT {graph}"] + ([_insert(graph, sent)] if sent else [])
+        operations = [f"DROP SILENT {graph}", *_inserts(graph, sent)]
     else:
-        operations = ([f"DELETE DATA {{ {graph} {{ {_ntriples(gone)} }} }}"] if gone else []) + (
-            [_insert(graph, new)] if new else [])
+        operations = [f"DELETE DATA {{ {graph} {{ {_ntriples(part)} }} }}" for part in _parts(gone)] + _inserts(graph, new)
     created = not held and bool(sent)
     if not operations:
         return Written(created, touched=frozenset())  # the graph already holds what was sent: nothing to write
@@ -123,11 +125,17 @@ def _parse(job: GraphWrite) -> list[ox.Triple]:
     return list(dict.fromkeys(q.triple for q in quads))  # a graph is a set; the order kept for the INSERT
 
 
-def _insert(graph: str, triples: list[ox.Triple]) -> str:
+def _inserts(graph: str, triples: list[ox.Triple]) -> list[str]:
+    """The operations that insert ``triples`` into ``graph``: INSERT DATA of at most OPERATION_TRIPLES each."""
     if any(_blank(t) for t in triples):
         # Virtuoso refuses blank nodes in INSERT DATA; a template over no WHERE makes the same fresh nodes, once.
-        return f"INSERT {{ {graph} {{ {_ntriples(triples)} }} }} WHERE {{}}"
-    return f"INSERT DATA {{ {graph} {{ {_ntriples(triples)} }} }}"
+        # One operation: a blank node label names one node within it, not across operations.
+        return [f"INSERT {{ {graph} {{ {_ntriples(triples)} }} }} WHERE {{}}"]
+    return [f"INSERT DATA {{ {graph} {{ {_ntriples(part)} }} }}" for part in _parts(triples)]
+
+
+def _parts(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
+    return [triples[i:i + OPERATION_TRIPLES] for i in range(0, len(triples), OPERATION_TRIPLES)]
 
 
 def _blank(triple: ox.Triple) -> bool:

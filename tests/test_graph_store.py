@@ -147,6 +147,17 @@ def test_post_adds_to_a_graph_and_delete_removes_it_with_its_derived_edges(api: 
     assert api.delete("/store", params={"graph": NOTES}, headers=WRITE).status_code == 404
 
 
+def test_a_graph_bigger_than_one_update_operation_is_written_whole(api: httpx.Client) -> None:
+    # Virtuoso refuses an operation of more than about 1,500 triples: the write is several in one request.
+    big = "".join(f'<{ID}notes-round> <{AIK}note> "note {i}" .\n' for i in range(2500))
+    assert _put(api, big).status_code == 201
+    assert _graph(api, graph=NOTES) == _triples(big)
+    smaller = "".join(f'<{ID}notes-round> <{AIK}note> "note {i}" .\n' for i in range(1000, 3600))
+    assert _put(api, smaller).status_code == 204  # 1,000 deleted, 1,100 added
+    assert _graph(api, graph=NOTES) == _triples(smaller)
+    assert api.delete("/store", params={"graph": NOTES}, headers=WRITE).status_code == 204
+
+
 def test_a_body_that_does_not_parse_is_a_400_naming_its_line_and_changes_nothing(api: httpx.Client) -> None:
     before = _graph(api, graph=FASTVIEW)
     response = _put(api, f"<{ID}a> <{AIK}b> <{ID}c> .\n<{ID}a> <{AIK}b> oops .\n", graph=FASTVIEW)
