@@ -22,6 +22,7 @@ from api.health import QuadCount
 from api.workers import InlineExecutor, RemoteExecutor, WorkerPool
 from graph import recovery
 from graph.store import MEMORY, is_remote, open_store, resolve_location
+from graph.view.render import VIS_DIR
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -133,6 +134,7 @@ def create_app(store_location: str | os.PathLike[str] | None = None, config: Ser
     for module in (sparql_protocol, graph_store, query_page, rest_entities, centrality, funding, supply, sources, export_routes,
                    view_routes, extract_routes, ingest_routes):
         app.include_router(module.router)
+    app.mount("/static/vis", StaticFiles(directory=VIS_DIR), name="vis")  # the graph view's drawing library, for the query page
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(limits.PerClientConcurrency, limit=config.max_per_client)
     security.install(app, fixed_pages=("/docs", "/docs/oauth2-redirect", "/redoc"))  # FastAPIOffline's pages

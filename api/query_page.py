@@ -1,6 +1,8 @@
-"""The query page: ``/sparql`` in a browser. An editor, example queries in our vocabulary, the answer as a table or a bar chart.
+"""The query page: ``/sparql`` in a browser. An editor, example queries in our vocabulary, the answer as a table or
+a bar chart (a graph answer as Turtle or drawn).
 
-Everything it needs is served by the app from ``api/static`` (no CDN), so it works offline.
+Everything it needs is served by the app from ``api/static`` and, for a drawing, the copy of vis-network
+the graph view inlines (no CDN), so it works offline.
 """
 
 from __future__ import annotations
@@ -84,13 +86,14 @@ def render(request: Request) -> HTMLResponse:
     """The page, with the examples and prefixes filled in (and ``?query=`` if one was given)."""
     settings = {
         "endpoint": "/sparql",
+        "vis": "/static/vis/",  # where the drawing library of a graph answer is loaded from
         "examples": EXAMPLES,
         "prefixes": PREFIXES,
         "links": {"entity": str(ID), "source": str(SOURCE)},  # IRIs the results table links: to the view, to the source's graph
         "query": request.query_params.get("query") or "",
         # How the answer is shown: ``view=chart`` draws bars of the ``value`` column by the ``label`` column
-        # (each the first that fits when not given), so a chart can be shared by its address.
-        "view": "chart" if request.query_params.get("view") == "chart" else "table",
+        # (each the first that fits when not given), ``view=graph`` draws a graph answer; so either can be shared.
+        "view": view if (view := request.query_params.get("view")) in ("chart", "graph") else "table",
         "chart": {"value": request.query_params.get("value") or "", "label": request.query_params.get("label") or ""},
     }
     # The settings go into a JSON script block; escaping "<" keeps a query from closing the tag.

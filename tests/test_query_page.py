@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -44,6 +45,14 @@ def page(base: str):
             browser.close()
 
 
+def _until(page, expression: str, timeout: float = 30) -> None:
+    """Poll from outside the page: the page's CSP forbids the eval that wait_for_function polls with."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        time.sleep(0.05)
+
+
 def _open(page, base: str, query: str) -> None:
     page.goto(base + "/query?" + str(httpx.QueryParams({"query": query})))
     page.wait_for_selector("#results table")
@@ -56,9 +65,9 @@ def test_an_entity_in_the_results_links_to_the_view_and_a_source_to_what_it_repo
     rows = page.locator("#results tr").count() - 1
     assert page.locator("#results td a.iri").count() == 3 * rows  # rounds, recipients and sources all lead somewhere
     page.locator("#results a", has_text="fastview-2025-07-xai-raises-12b").first.click()
-    page.wait_for_function("document.querySelector('#editor').value.includes('GRAPH <" + FASTVIEW + ">')")
+    _until(page, "document.querySelector('#editor').value.includes('GRAPH <" + FASTVIEW + ">')")
     page.wait_for_selector("#results table")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('rows')")
+    _until(page, "document.querySelector('#status').textContent.includes('rows')")
     reported = len(httpx.get(base + "/sources/fastview-2025-07-xai-raises-12b", headers={"Accept": "application/n-triples"})
                    .text.strip().splitlines())
     assert page.locator("#results tr").count() - 1 == reported
@@ -122,7 +131,7 @@ def test_a_numeric_answer_draws_as_bars_and_the_chart_keeps_its_address(page, ba
     assert "view=chart" in page.url and "value=total_usd" in page.url and "label=instrument" in page.url
 
     page.select_option("select[data-role=Bars]", "rounds")
-    page.wait_for_function("document.querySelector('.chart-value').textContent === '" + rows[0]["rounds"]["value"] + "'")
+    _until(page, "document.querySelector('.chart-value').textContent === '" + rows[0]["rounds"]["value"] + "'")
     assert [bar["value"] for bar in _bars(page)] == [row["rounds"]["value"] for row in rows]
     assert "value=rounds" in page.url
     shared = page.url
@@ -151,3 +160,43 @@ def test_an_answer_without_numbers_offers_no_chart(page, base: str) -> None:
     page.goto(base + "/query?" + str(httpx.QueryParams({"query": ROUNDS, "view": "chart"})))
     page.wait_for_selector("#results table")
     assert page.locator("#views").is_hidden() and page.locator(".chart").count() == 0
+
+
+def _drawn(page) -> tuple[dict, set]:
+    """The drawn graph: each node's label and tooltip by id, and the edges as (from, to, label)."""
+    _until(page, "!!window.aikgQueryGraph")
+    nodes = page.evaluate("Object.fromEntries(aikgQueryGraph.nodes.get().map((n) => [n.id, [n.label, n.title]]))")
+    edges = page.evaluate("aikgQueryGraph.edges.get().map((e) => [e.from, e.to, e.label])")
+    return nodes, {tuple(edge) for edge in edges}
+
+
+def test_a_graph_answer_draws_its_resources_as_nodes_and_keeps_the_drawing_in_its_address(page, base: str) -> None:
+    page.goto(base + "/query?" + str(httpx.QueryParams({"query": FUNDED_BY, "view": "graph"})))
+    nodes, edges = _drawn(page)
+    served = httpx.post(base + "/sparql", data={"query": FUNDED_BY}, headers={"Accept": "application/n-triples"})
+    triples = {(str(s), str(o)) for s, _, o in rdflib.Graph().parse(data=served.text, format="nt")}
+    assert len(triples) >= 2
+    assert set(nodes) == {iri for pair in triples for iri in pair}
+    assert edges == {(s, o, "fundedBy") for s, o in triples}
+    assert "view=graph" in page.url
+    page.check("#views input[value=turtle]")
+    page.wait_for_selector("#results pre.graph")
+    assert "fundedBy" in page.locator("#results pre.graph").text_content() and "view=" not in page.url
+
+    page.check("#views input[value=graph]")
+    _drawn(page)
+    xai = "https://w3id.org/aikg/id/xai"
+    page.evaluate(f"aikgQueryGraph.network.body.emitter.emit('doubleClick', {{nodes: ['{xai}']}})")
+    page.wait_for_url("**/view?focus=xai&depth=1")
+
+
+def test_a_drawn_node_is_named_by_its_label_and_shows_its_literals(page, base: str) -> None:
+    query = """CONSTRUCT { id:elon-musk rdfs:label ?name ; rdfs:comment ?note ; a aik:Person ; aik:founderOf id:xai }
+WHERE { id:elon-musk rdfs:label ?name BIND("said \\"yes\\"\\nthen left ✓" AS ?note) }"""
+    page.goto(base + "/query?" + str(httpx.QueryParams({"query": query, "view": "graph"})))
+    nodes, edges = _drawn(page)
+    label, tooltip = nodes["https://w3id.org/aikg/id/elon-musk"]
+    assert label == "Elon Musk"  # the English label, over the Japanese one
+    assert "rdfs:label: イーロン・マスク @ja" in tooltip and "a aik:Person" in tooltip
+    assert 'rdfs:comment: said "yes"\nthen left ✓' in tooltip  # the N-Triples escapes undone
+    assert edges == {("https://w3id.org/aikg/id/elon-musk", "https://w3id.org/aikg/id/xai", "founderOf")}

@@ -153,20 +153,43 @@ function renderChart(data) {
   if (notes.length) results.appendChild(element("p", notes.join("; "), "chart-note"));
 }
 
-// What the answer is shown as, kept in the page's address so the view can be shared.
+// What the answer is shown as (a table or chart, Turtle or a drawing), kept in the page's address so it can be shared.
 const views = document.getElementById("views");
-const shown = { view: settings.view, value: settings.chart.value, label: settings.chart.label, data: null, query: "" };
+const shown = { view: settings.view, value: settings.chart.value, label: settings.chart.label, data: null, turtle: null,
+                query: "" };
+
+function offerViews(choices, chosen) {
+  views.replaceChildren(...choices.map(([value, text]) => {
+    const input = Object.assign(element("input"), { type: "radio", name: "view", value, checked: value === chosen });
+    const label = element("label");
+    label.append(input, " " + text);
+    return label;
+  }));
+  views.hidden = false;
+}
 
 function show() {
+  const address = new URLSearchParams({ query: shown.query });
+  if (shown.turtle !== null) {  // a graph: its Turtle, or drawn
+    const drawn = shown.view === "graph";
+    offerViews([["turtle", "Turtle"], ["graph", "Graph"]], drawn ? "graph" : "turtle");
+    if (drawn) {
+      address.set("view", "graph");
+      drawAnswer(shown.query);
+    } else {
+      results.replaceChildren(element("pre", shown.turtle, "graph"));
+    }
+    history.replaceState(null, "", "?" + address);
+    return;
+  }
   const data = shown.data;
   const chartable = !("boolean" in data) && numberColumns(data).length > 0;
   const chart = chartable && shown.view === "chart";
-  views.hidden = !chartable;
-  views.querySelector(chart ? "input[value=chart]" : "input[value=table]").checked = true;
+  if (chartable) offerViews([["table", "Table"], ["chart", "Chart"]], chart ? "chart" : "table");
+  else views.hidden = true;
   if ("boolean" in data) results.replaceChildren(element("p", "ASK → " + data.boolean));
   else if (chart) renderChart(data);
   else renderTable(data);
-  const address = new URLSearchParams({ query: shown.query });
   if (chart) {
     address.set("view", "chart");
     address.set("value", shown.value);
@@ -176,13 +199,134 @@ function show() {
 }
 
 function renderResults(data, query) {
-  shown.data = data;
-  shown.query = query;
+  Object.assign(shown, { data, turtle: null, query });
   show();
   return "boolean" in data ? 0 : data.results.bindings.length;
 }
 
+function renderGraph(turtle, query) {
+  Object.assign(shown, { data: null, turtle, query });
+  show();
+}
+
 views.addEventListener("change", (event) => { shown.view = event.target.value; show(); });
+
+// A graph answer drawn: its IRIs and blank nodes as nodes, a triple between two of them as an edge, literals
+// (and types) in a node's tooltip, a label (rdfs:label or skos:prefLabel, English first) as its name. The
+// drawing library is the one the graph view uses, served by this server and loaded the first time it is needed.
+const RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const LABELS = ["http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"];
+const GRAPH_NODES = 500;
+let drawing = null;
+
+function loadDrawing() {
+  if (!drawing) {
+    drawing = new Promise((resolve, reject) => {
+      const style = Object.assign(element("link"), { rel: "stylesheet", href: settings.vis + "vis-network.css" });
+      const script = Object.assign(element("script"), { src: settings.vis + "vis-network.min.js" });
+      script.onload = () => resolve(window.vis);
+      script.onerror = () => { drawing = null; reject(new Error("the drawing library did not load")); };
+      document.head.append(style, script);
+    });
+  }
+  return drawing;
+}
+
+// N-Triples, as the endpoint writes it: one triple a line, terms as <iri>, _:label or "literal" with @lang or ^^<type>.
+const NT_TERM = /<([^>]*)>|_:([^\s]+)|"((?:[^"\\]|\\.)*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?/y;
+const NT_ESCAPES = { t: "\t", b: "\b", n: "\n", r: "\r", f: "\f", '"': '"', "'": "'", "\\": "\\" };
+function unescapeLiteral(text) {
+  return text.replace(/\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))/g,
+    (_, u4, u8, c) => (u4 || u8) ? String.fromCodePoint(parseInt(u4 || u8, 16)) : (NT_ESCAPES[c] ?? c));
+}
+function parseNTriples(text) {
+  const triples = [];
+  for (const line of text.split("\n")) {
+    const terms = [];
+    let at = 0;
+    while (terms.length < 3) {
+      while (line[at] === " " || line[at] === "\t") at += 1;
+      NT_TERM.lastIndex = at;
+      const m = NT_TERM.exec(line);
+      if (!m) break;
+      at = NT_TERM.lastIndex;
+      if (m[1] !== undefined) terms.push({ type: "uri", value: m[1] });
+      else if (m[2] !== undefined) terms.push({ type: "bnode", value: m[2] });
+      else terms.push({ type: "literal", value: unescapeLiteral(m[3]), lang: m[4], datatype: m[5] });
+    }
+    if (terms.length === 3) triples.push(terms);
+  }
+  return triples;
+}
+
+function graphOf(triples) {
+  const nodes = new Map(), edges = [], names = new Map(), types = [];
+  const termId = (term) => (term.type === "bnode" ? "_:" : "") + term.value;
+  const node = (term) => {
+    const id = termId(term);
+    if (!nodes.has(id)) nodes.set(id, { id, term, label: term.type === "uri" ? shorten(term.value) : "_:" + term.value, facts: [] });
+    return nodes.get(id);
+  };
+  for (const [s, p, o] of triples) {
+    const subject = node(s);
+    if (o.type === "literal") {
+      subject.facts.push(shorten(p.value) + ": " + o.value + (o.lang ? " @" + o.lang : ""));
+      const rank = LABELS.includes(p.value) ? (o.lang === "en" ? 2 : 1) : 0;
+      if (rank > (names.get(subject.id)?.rank || 0)) names.set(subject.id, { rank, text: o.value });
+    } else if (p.value === RDF_TYPE) {  // a class is a fact about the node, drawn only if the answer says more of it
+      subject.facts.push("a " + shorten(o.value));
+      types.push([subject.id, o]);
+    } else {
+      edges.push({ id: edges.length, from: subject.id, to: node(o).id, label: shorten(p.value).replace(/^[^:]*:/, ""),
+                   title: shorten(p.value) });
+    }
+  }
+  for (const [id, type] of types) {
+    if (nodes.has(termId(type))) edges.push({ id: edges.length, from: id, to: termId(type), label: "a", title: "rdf:type" });
+  }
+  for (const [id, name] of names) nodes.get(id).label = name.text;
+  return { nodes: [...nodes.values()], edges };
+}
+
+async function drawAnswer(query) {
+  const box = element("div", undefined, "query-graph");
+  const note = element("p", "drawing…", "chart-note");
+  results.replaceChildren(note, box);
+  try {
+    const [vis, response] = await Promise.all([loadDrawing(), fetch(settings.endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/n-triples" },
+      body: new URLSearchParams({ query }),
+    })]);
+    if (!response.ok) throw new Error(response.status + " " + (await response.text()));
+    if (shown.query !== query || shown.view !== "graph") return;  // another answer or view was asked for meanwhile
+    const graph = graphOf(parseNTriples(await response.text()));
+    const kept = new Set(graph.nodes.slice(0, GRAPH_NODES).map((n) => n.id));
+    const nodes = new vis.DataSet(graph.nodes.filter((n) => kept.has(n.id)).map((n) => ({
+      id: n.id, label: n.label, title: [n.term.type === "uri" ? n.term.value : n.label, ...n.facts].join("\n"),
+      shape: "dot", size: 10, color: n.term.type === "uri" && target(n.term.value) ? "#1d3557" : "#9aa5b1",
+    })));
+    const edges = new vis.DataSet(graph.edges.filter((e) => kept.has(e.from) && kept.has(e.to)));
+    const network = new vis.Network(box, { nodes, edges }, {
+      edges: { arrows: { to: { scaleFactor: 0.6 } }, font: { size: 10, align: "horizontal" }, smooth: false,
+               color: { color: "#9aa5b1", highlight: "#e76f51" } },
+      nodes: { font: { size: 13 } },
+      physics: { stabilization: { iterations: 300, fit: true }, barnesHut: { springLength: 120 } },
+    });
+    network.once("stabilizationIterationsDone", () => network.setOptions({ physics: false }));
+    network.on("doubleClick", (event) => {  // an entity opens the graph view around it, a source what it reported
+      const chosen = event.nodes.length ? nodes.get(event.nodes[0]) : null;
+      const href = chosen && !chosen.id.startsWith("_:") ? target(chosen.id) : null;
+      if (href) window.location.assign(href);
+    });
+    window.aikgQueryGraph = { network, nodes, edges };
+    note.textContent = graph.nodes.length + " nodes, " + graph.edges.length + " edges"
+      + (graph.nodes.length > GRAPH_NODES ? "; the first " + GRAPH_NODES + " nodes drawn" : "")
+      + " (double-click an entity to open the graph view around it)";
+  } catch (error) {
+    results.replaceChildren(element("p", "The graph could not be drawn: " + error.message, "error"));
+  }
+}
 
 // The last answer, downloadable in the formats the endpoint serves for it.
 const downloads = document.getElementById("downloads");
@@ -251,13 +395,12 @@ async function run() {
       statusLine.textContent = rows + " rows in " + seconds + " s";
       if (!("boolean" in data)) offerDownloads(query, "table");
     } else {
-      results.replaceChildren(element("pre", await response.text(), "graph"));
-      views.hidden = true;
+      renderGraph(await response.text(), query);
       statusLine.textContent = "graph in " + seconds + " s";
       offerDownloads(query, "graph");
     }
-    // A table or chart keeps its own address (show); anything else, the query alone.
-    if (!response.ok || !type.startsWith("application/sparql-results+json")) history.replaceState(null, "", "?" + new URLSearchParams({ query }));
+    // An answer keeps its own address (show); a failure, the query alone.
+    if (!response.ok) history.replaceState(null, "", "?" + new URLSearchParams({ query }));
   } catch (error) {
     results.replaceChildren(element("p", "The server did not answer: " + error, "error"));
     statusLine.textContent = "";
