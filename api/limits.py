@@ -50,35 +50,27 @@ class SizedSink:
         return None
 
 
-class RowCounter:
-    """A binary sink for tab-separated results that refuses more than ``limit`` rows or ``max_bytes`` bytes.
+class RowCounter(SizedSink):
+    """A binary sink for tab-separated results that refuses more than ``rows`` rows or ``max_bytes`` bytes.
 
     SPARQL TSV writes one line per row (newlines inside literals are escaped), so counting
     lines counts rows, and the query stops as soon as it passes the limit.
     """
 
-    def __init__(self, limit: int, max_bytes: int) -> None:
-        self.limit = limit
-        self.max_bytes = max_bytes
-        self.buffer = bytearray()
+    def __init__(self, rows: int, max_bytes: int) -> None:
+        super().__init__(max_bytes)
+        self.rows = rows
         self._lines = 0
 
     def write(self, data: bytes) -> int:
-        self.buffer += data
-        if len(self.buffer) > self.max_bytes:
-            raise ResultTooLarge(
-                f"the result is larger than this server's limit of {self.max_bytes:,} bytes; add LIMIT or narrow the query"
-            )
+        super().write(data)
         self._lines += data.count(b"\n")
-        if self._lines - 1 > self.limit:  # the first line is the header
+        if self._lines - 1 > self.rows:  # the first line is the header
             raise TooManyRows(
-                f"the result has more than {self.limit:,} rows, this server's limit (AIKG_MAX_ROWS);"
+                f"the result has more than {self.rows:,} rows, this server's limit (AIKG_MAX_ROWS);"
                 " add LIMIT or narrow the query"
             )
         return len(data)
-
-    def flush(self) -> None:
-        return None
 
 
 class PerClientConcurrency:
