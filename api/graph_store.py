@@ -65,11 +65,10 @@ def read_graph(store: Store, graph: str | None, media_type: str, max_bytes: int)
         union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         ox.serialize(union, sink, fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))  # type: ignore[arg-type]
         return bytes(sink.buffer)
-    quads = sorted(store.quads(graph), key=str)
+    quads = list(store.quads(graph))
     if not quads:
         raise ProtocolError(404, f"graph: no triple in {graph}; GET /sources lists the source documents' graphs")
-    statements = quads if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else [q.triple for q in quads]
-    ox.serialize(statements, sink, fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
+    negotiation.write_quads(quads, fmt, sink)
     return bytes(sink.buffer)
 
 

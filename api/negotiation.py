@@ -7,9 +7,10 @@ aliases, and the rule that the first offer is the default for ``*/*`` or a missi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import mimeparse
 import pyoxigraph as ox
@@ -66,6 +67,16 @@ JSON = Format("application/json", None)
 def prefixes_for(fmt: Format) -> dict[str, str] | None:
     """aikg's prefixes for a graph format that can declare them (Turtle, TriG, RDF/XML), so the output reads short."""
     return dict(PREFIXES) if fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+
+
+def write_quads(quads: Iterable[ox.Quad], fmt: Format, output: Any = None) -> bytes | None:
+    """``quads`` in the graph format ``fmt``, sorted: each with its graph in TriG or N-Quads, else their distinct
+    triples; with aikg's prefixes where the format declares them. Written to ``output`` if given, else returned."""
+    if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        statements: list[Any] = sorted(set(quads), key=str)
+    else:
+        statements = sorted({q.triple for q in quads}, key=str)
+    return ox.serialize(statements, output, fmt.oxigraph, prefixes=prefixes_for(fmt))
 
 
 def choose(accept: str | None, offers: Sequence[Format]) -> Format:

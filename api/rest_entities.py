@@ -115,11 +115,7 @@ def description(store: Store, slug: str, media_type: str) -> bytes:
         }}"""
     )
     quads = {ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
-    fmt = next(f for f in CARD_FORMATS if f.media_type == media_type)
-    if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        return ox.serialize(sorted(quads, key=str), format=fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
-    triples = sorted({q.triple for q in quads}, key=str)
-    return ox.serialize(triples, format=fmt.oxigraph, prefixes=negotiation.prefixes_for(fmt))
+    return negotiation.write_quads(quads, next(f for f in CARD_FORMATS if f.media_type == media_type))  # type: ignore[return-value]
 
 
 def neighbours(store: Store, slug: str, depth: int, types: list[str]) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
@@ -71,8 +70,4 @@ def graph_of(store: Store, slug: str, media_type: str) -> bytes:
     iri = str(SOURCE) + slug
     if not store.ask(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"):  # not the list of every graph: 0.3 s at 19,000 sources
         raise ProtocolError(404, f"slug: no source graph {slug!r}; GET /sources lists them")
-    fmt = next(f for f in negotiation.GRAPH if f.media_type == media_type)
-    quads = sorted(store.quads(iri), key=str)
-    if fmt.oxigraph in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        return ox.serialize(quads, format=fmt.oxigraph)
-    return ox.serialize([q.triple for q in quads], format=fmt.oxigraph)
+    return negotiation.write_quads(store.quads(iri), next(f for f in negotiation.GRAPH if f.media_type == media_type))  # type: ignore[return-value]
