@@ -205,6 +205,7 @@ function renderResults(data, query) {
 }
 
 function renderGraph(turtle, query) {
+  parsed = { query: null, triples: null };  // a new run: the drawing reads the answer afresh
   Object.assign(shown, { data: null, turtle, query });
   show();
 }
@@ -264,7 +265,7 @@ function graphOf(triples) {
   const termId = (term) => (term.type === "bnode" ? "_:" : "") + term.value;
   const node = (term) => {
     const id = termId(term);
-    if (!nodes.has(id)) nodes.set(id, { id, term, label: term.type === "uri" ? shorten(term.value) : "_:" + term.value, facts: [] });
+    if (!nodes.has(id)) nodes.set(id, { id, term, label: termText(term), facts: [] });
     return nodes.get(id);
   };
   for (const [s, p, o] of triples) {
@@ -288,19 +289,29 @@ function graphOf(triples) {
   return { nodes: [...nodes.values()], edges };
 }
 
+// The answer's triples, asked for as N-Triples once per run: switching between Turtle and Graph does not run it again.
+let parsed = { query: null, triples: null };
+async function answerTriples(query) {
+  if (parsed.query !== query) {
+    const response = await fetch(settings.endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/n-triples" },
+      body: new URLSearchParams({ query }),
+    });
+    if (!response.ok) throw new Error(response.status + " " + (await response.text()));
+    parsed = { query, triples: parseNTriples(await response.text()) };
+  }
+  return parsed.triples;
+}
+
 async function drawAnswer(query) {
   const box = element("div", undefined, "query-graph");
   const note = element("p", "drawing…", "chart-note");
   results.replaceChildren(note, box);
   try {
-    const [vis, response] = await Promise.all([loadDrawing(), fetch(settings.endpoint, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/n-triples" },
-      body: new URLSearchParams({ query }),
-    })]);
-    if (!response.ok) throw new Error(response.status + " " + (await response.text()));
+    const [vis, triples] = await Promise.all([loadDrawing(), answerTriples(query)]);
     if (shown.query !== query || shown.view !== "graph") return;  // another answer or view was asked for meanwhile
-    const graph = graphOf(parseNTriples(await response.text()));
+    const graph = graphOf(triples);
     const kept = new Set(graph.nodes.slice(0, GRAPH_NODES).map((n) => n.id));
     const nodes = new vis.DataSet(graph.nodes.filter((n) => kept.has(n.id)).map((n) => ({
       id: n.id, label: n.label, title: [n.term.type === "uri" ? n.term.value : n.label, ...n.facts].join("\n"),
