@@ -3,7 +3,9 @@
 ``GET /store?graph=IRI`` gives one named graph (a source document's facts) in the RDF format
 ``Accept`` asks for; ``?default`` gives the default graph a query sees, the union of every named
 graph; ``GET /store`` alone, the whole store in a quad format. ``PUT`` replaces a named graph,
-``POST`` adds to it, ``DELETE`` removes it; they need the update token and go through the single
+``POST`` adds to it, ``DELETE`` removes it; ``POST /store`` alone adds a dataset (TriG, N-Quads),
+each triple to the graph it names, or makes a new graph of a graph's triples, named by the
+server (201 with its IRI in ``Location``). Writes need the update token and go through the single
 writer as a SPARQL Update does (:func:`run_graph_write` makes one of the request and applies it
 with :func:`api.sparql_protocol.run_update`), so the derived edges are brought in step and the
 query workers follow the change node by node: a ``PUT`` writes only the difference between the
@@ -15,11 +17,13 @@ read-only here, as is ``aik:derived``, which the rules rewrite from the facts af
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from api import limits, negotiation
 from api.errors import ProtocolError
@@ -28,6 +32,7 @@ from api.request_body import GUARDED_WRITE_ERRORS, content_type, read_body, requ
 from api.sparql_protocol import UpdateJob, run_update
 from api.workers import Written
 from graph import remote_store
+from graph.quads import source_iri
 from graph.store import Store
 from ontology import DERIVED_GRAPH
 
@@ -38,6 +43,8 @@ DATASET_TYPES = tuple(f for f in negotiation.GRAPH if f.oxigraph in (ox.RdfForma
 BODY_TYPES = tuple(f for f in negotiation.GRAPH if f.oxigraph not in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS))
 """The graph formats a ``PUT`` or ``POST`` body may be in (a graph, not a dataset: no TriG or N-Quads)."""
 BODY_FORMATS = {media: f.oxigraph for f in BODY_TYPES for media in (f.media_type, *f.aliases)}
+DATASET_FORMATS = {media: f.oxigraph for f in DATASET_TYPES for media in (f.media_type, *f.aliases)}
+"""The formats a ``POST /store`` with no graph named may also be in: a dataset, each triple in the graph it names."""
 OPERATION_TRIPLES = remote_store.BATCH
 """Triples per operation of the update a write becomes (Virtuoso refuses one of more than about 1,500); one request still."""
 _GRAPH = Query(None, description="The IRI of a named graph (a source document: https://w3id.org/aikg/source/SLUG)",
@@ -48,10 +55,10 @@ _EXAMPLE_BODY = ("<https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos
 
 @dataclass(frozen=True)
 class GraphWrite:
-    """A write of one named graph as the writing worker runs it."""
+    """A write of one named graph as the writing worker runs it (``graph`` None: a dataset added, quads to their graphs)."""
 
     method: str
-    graph: str
+    graph: str | None
     body: bytes = b""
     media_type: str = ""
 
@@ -88,6 +95,8 @@ def run_graph_write(store: Store, job: GraphWrite) -> Written:
     for the readers. 400 naming the line for a body that does not parse; 404 to delete a graph
     holding nothing. Nothing changes unless the whole update applies.
     """
+    if job.graph is None:
+        return _add_dataset(store, job)
     held = {q.triple for q in store.quads(job.graph)}
     if job.method == "DELETE" and not held:
         raise ProtocolError(404, f"graph: no triple in {job.graph}; nothing to delete")
@@ -109,11 +118,50 @@ def run_graph_write(store: Store, job: GraphWrite) -> Written:
     return Written(created, added=written.added, touched=written.touched) if isinstance(written, Written) else Written(created)
 
 
-def _parse(job: GraphWrite) -> list[ox.Triple]:
+def _add_dataset(store: Store, job: GraphWrite) -> Written:
+    """Add the quads of a TriG or N-Quads body to the graphs they name, as one SPARQL Update; never "created"."""
+    graphs: dict[str, dict[ox.Triple, None]] = {}  # each graph's triples as a set, in the body's order
+    blank_in: dict[ox.BlankNode, ox.NamedNode] = {}
+    for quad in _parsed(job.body, DATASET_FORMATS[job.media_type], None):
+        graph = quad.graph_name
+        if isinstance(graph, ox.DefaultGraph):
+            raise ProtocolError(400, f"request body: the triple {quad.triple} is in the default graph, which is read-only "
+                                     "here (aikg keeps every triple in a named graph); put it in one (nothing was written)")
+        if isinstance(graph, ox.BlankNode):
+            raise ProtocolError(400, f"request body: a graph named by the blank node {graph}; a graph here "
+                                     "is named by an IRI, its source document's (nothing was written)")
+        if graph.value == DERIVED_GRAPH:
+            raise ProtocolError(400, f"request body: writes to {DERIVED_GRAPH}, which holds the derived edges, rewritten "
+                                     "from the facts after every write (nothing was written)")
+        for node in (quad.subject, quad.object):
+            if isinstance(node, ox.BlankNode) and blank_in.setdefault(node, graph) != graph:
+                # Each graph is written by an operation of its own (Virtuoso takes blank nodes in no other way),
+                # and a blank node label names one node within one operation only.
+                raise ProtocolError(400, f"request body: the blank node {node} is in two graphs, {blank_in[node]} and "
+                                         f"{graph}; a blank node here is local to its graph: name the node with an IRI "
+                                         "(nothing was written)")
+        graphs.setdefault(f"GRAPH {graph}", {})[quad.triple] = None
+    if not graphs:
+        return Written(False, touched=frozenset())
+    operations = [op for graph, triples in graphs.items() for op in _inserts(graph, list(triples))]
+    written = run_update(store, UpdateJob(text=" ;\n".join(operations)))
+    return Written(False, added=written.added, touched=written.touched) if isinstance(written, Written) else Written(False)
+
+
+def new_graph_iri() -> str:
+    """The IRI of a graph the server names (``POST /store`` of a graph): a source document ``upload-DATE-RANDOM``."""
+    return source_iri(f"upload-{datetime.now(timezone.utc):%Y-%m-%d}-{uuid.uuid4().hex[:12]}").value
+
+
+def _parsed(body: bytes, fmt: ox.RdfFormat, base_iri: str | None) -> list[ox.Quad]:
     try:
-        quads = list(ox.parse(job.body, format=BODY_FORMATS[job.media_type], base_iri=job.graph))
+        return list(ox.parse(body, format=fmt, base_iri=base_iri))
     except SyntaxError as exc:  # the parser's message names the line and columns
         raise ProtocolError(400, f"request body: {exc.msg} (nothing was written)") from None
+
+
+def _parse(job: GraphWrite) -> list[ox.Triple]:
+    quads = _parsed(job.body, BODY_FORMATS[job.media_type], job.graph)
     named = next((q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
     if named is not None:  # JSON-LD can say @graph: the request's ?graph says where the triples go
         raise ProtocolError(400, f"request body: names the graph {named}; send the triples of one graph, "
@@ -193,6 +241,8 @@ async def get_graph(request: Request, graph: str | None = _GRAPH, default: str |
 
 _WRITE_BODY = {"requestBody": {"required": True, "content": {
     media: {"schema": {"type": "string"}, "example": _EXAMPLE_BODY} for media in ("application/n-triples", "text/turtle")}}}
+_CREATED = {"description": "The graph was new (with no graph named, the server named it): its IRI in Location and in the body",
+            "content": {"application/json": {"example": {"graph": "https://w3id.org/aikg/source/upload-2026-12-01-3f2a9c1e7b44"}}}}
 _WRITE_RESPONSES = {
     400: {"description": "No ?graph, ?default or aik:derived named, or a body that does not parse (its line named); "
                          "nothing was written",
@@ -206,19 +256,33 @@ _WRITE_RESPONSES = {
 
 @router.put("/store", summary="Replace one named graph (needs the update token)", status_code=204,
             response_class=Response, openapi_extra=_WRITE_BODY,
-            responses={201: {"description": "The graph was new"}, 204: {"description": "The graph was replaced"},
+            responses={201: _CREATED, 204: {"description": "The graph was replaced"},
                        **_WRITE_RESPONSES})
 async def put_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
     """The graph becomes the body's triples; only the difference is written, with the derived edges in step."""
     return await _write(request, "PUT", graph, default)
 
 
-@router.post("/store", summary="Add triples to one named graph (needs the update token)", status_code=204,
-             response_class=Response, openapi_extra=_WRITE_BODY,
-             responses={201: {"description": "The graph was new"}, 204: {"description": "The triples were added"},
-                        **_WRITE_RESPONSES})
+_EXAMPLE_DATASET = f"<https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> \"X.AI\" <{_GRAPH.examples[0]}> .\n"
+_POST_BODY = {"requestBody": {"required": True, "content": {
+    **_WRITE_BODY["requestBody"]["content"],
+    **{media: {"schema": {"type": "string"}, "example": _EXAMPLE_DATASET} for media in ("application/n-quads", "application/trig")}}}}
+
+
+@router.post("/store", summary="Add triples to one named graph, a dataset to its graphs, or make a new graph "
+                                "(needs the update token)", status_code=204,
+             response_class=Response, openapi_extra=_POST_BODY,
+             responses={201: _CREATED,
+                        204: {"description": "The triples were added"},
+                        **{**_WRITE_RESPONSES, 415: {"description": "Content-Type is not an RDF graph format (Turtle, "
+                                                                    "N-Triples, JSON-LD, RDF/XML), nor with no graph "
+                                                                    "named a dataset format (TriG, N-Quads)"}}})
 async def post_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
-    """The body's triples are added to the graph (merged: blank nodes stay the body's own), with the derived edges in step."""
+    """The body's triples are added to the graph (merged: blank nodes stay the body's own), with the derived edges in step.
+
+    With no graph named (`POST /store`): a TriG or N-Quads body adds each triple to the graph it names (none
+    in the default graph or `aik:derived`); a graph's triples become a new graph named by the server, a source
+    document `upload-DATE-RANDOM`, answered 201 with its IRI in `Location`."""
     return await _write(request, "POST", graph, default)
 
 
@@ -234,14 +298,24 @@ async def delete_graph(request: Request, graph: str | None = _GRAPH, default: st
 async def _write(request: Request, method: str, graph: str | None, default: str | None) -> Response:
     config = request.app.state.config
     config.authorize(request.headers.get("authorization"))
-    target = _target(graph, default, writing=True)
-    job = GraphWrite(method, str(target))
+    to_store = method == "POST" and graph is None and default is None  # a dataset, or a new graph the server names
+    target = None if to_store else _target(graph, default, writing=True)
+    job = GraphWrite(method, target)
     if method != "DELETE":
         media_type, charset = content_type(request)
-        if media_type not in BODY_FORMATS:
-            raise ProtocolError(415, f"Content-Type {media_type or 'none'} is not accepted: send the graph as "
-                                     f"{', '.join(f.media_type for f in BODY_TYPES)}")
-        require_utf8(charset, "the graph")
-        job = GraphWrite(method, str(target), await read_body(request, config.max_body_bytes), media_type)
+        accepted = {**BODY_FORMATS, **DATASET_FORMATS} if to_store else BODY_FORMATS
+        if media_type not in accepted:
+            kinds = (f"a graph as {', '.join(f.media_type for f in BODY_TYPES)}"
+                     + (f", or a dataset as {' or '.join(f.media_type for f in DATASET_TYPES)}" if to_store else
+                        " (a dataset, TriG or N-Quads, goes to POST /store with no graph named)"))
+            raise ProtocolError(415, f"Content-Type {media_type or 'none'} is not accepted here: send {kinds}")
+        require_utf8(charset, "the body")
+        if to_store and media_type in BODY_FORMATS:
+            target = new_graph_iri()
+        job = GraphWrite(method, target, await read_body(request, config.max_body_bytes), media_type)
     created = await request.app.state.executor.write(run_graph_write, job, deadline=config.write_deadline)
-    return Response(status_code=201 if created else 204)
+    if to_store and target is not None and not created:
+        raise ProtocolError(400, "request body: no triple to make a graph of (nothing was written)")
+    if created:  # the new graph's IRI, as the protocol asks when the server names it
+        return JSONResponse({"graph": target}, status_code=201, headers={"Location": str(target)})
+    return Response(status_code=204)

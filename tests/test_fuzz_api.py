@@ -37,7 +37,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@schemathesis.serializer("application/sparql-query", "application/sparql-update", "application/n-triples", "text/turtle")
+@schemathesis.serializer("application/sparql-query", "application/sparql-update", "application/n-triples", "text/turtle",
+                         "application/n-quads", "application/trig")
 def _text_body(ctx: object, value: object) -> bytes:
     """SPARQL and RDF bodies are plain text; the fuzzer's strings (or anything else) go as UTF-8."""
     return (value if isinstance(value, str) else str(value)).encode("utf-8", "surrogatepass")

@@ -116,6 +116,7 @@ def test_a_graph_or_store_past_the_result_limit_is_a_413(tmp_path: Path) -> None
 def test_put_creates_then_replaces_a_graph_and_the_derived_edges_follow(api: httpx.Client) -> None:
     created = _put(api, ROUND)
     assert created.status_code == 201, created.text
+    assert created.headers["location"] == created.json()["graph"] == NOTES
     assert _graph(api, graph=NOTES) == _triples(ROUND)
     assert _ask(api, f"<{ID}xai> <{AIK}fundedBy> <{ID}tesla>")
     assert ("xai", "tesla") in _funders(api)  # the query workers' projection follows the write
@@ -158,6 +159,63 @@ def test_a_graph_bigger_than_one_update_operation_is_written_whole(api: httpx.Cl
     assert api.delete("/store", params={"graph": NOTES}, headers=WRITE).status_code == 204
 
 
+def _post_store(api: httpx.Client, body: str, media_type: str) -> httpx.Response:
+    return api.post("/store", content=body.encode(), headers={**WRITE, "Content-Type": media_type})
+
+
+def test_post_of_a_dataset_adds_each_triple_to_its_graph_with_the_derived_edges(api: httpx.Client) -> None:
+    other = "https://w3id.org/aikg/source/graph-store-other-notes"
+    quads = "".join(f"{line[:-2]} <{NOTES}> .\n" for line in ROUND.splitlines())
+    quads += f'<{ID}xai> <http://www.w3.org/2004/02/skos/core#altLabel> "X dot AI" <{other}> .\n'
+    fastview_before = _graph(api, graph=FASTVIEW)
+    quads += f'<{ID}xai> <http://www.w3.org/2004/02/skos/core#altLabel> "xAI Corp." <{FASTVIEW}> .\n'
+    added = _post_store(api, quads, "application/n-quads")
+    assert added.status_code == 204, added.text
+    assert _graph(api, graph=NOTES) == _triples(ROUND)
+    assert len(_graph(api, graph=other)) == 1
+    assert _graph(api, graph=FASTVIEW) - fastview_before == _triples(f'<{ID}xai> <http://www.w3.org/2004/02/skos/core#altLabel> "xAI Corp." .')
+    assert _ask(api, f"<{ID}xai> <{AIK}fundedBy> <{ID}tesla>") and ("xai", "tesla") in _funders(api)
+
+    # TriG, with a blank node in one graph: it stays one node there.
+    trig = f"""<{NOTES}> {{ <{ID}notes-round> <{AIK}note> _:n . _:n <{AIK}text> "a note" . }}"""
+    posted = _post_store(api, trig, "application/trig")
+    assert posted.status_code == 204, posted.text
+    assert _ask(api, f'GRAPH <{NOTES}> {{ <{ID}notes-round> <{AIK}note> ?n . ?n <{AIK}text> "a note" FILTER(isBlank(?n)) }}')
+    for graph in (NOTES, other):
+        assert api.delete("/store", params={"graph": graph}, headers=WRITE).status_code == 204
+    api.put("/store", params={"graph": FASTVIEW}, headers={**WRITE, "Content-Type": "application/n-triples"},
+            content=ox.serialize(fastview_before, format=ox.RdfFormat.N_TRIPLES))
+    assert _graph(api, graph=FASTVIEW) == fastview_before
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    (f"<{ID}a> <{AIK}b> <{ID}c> .\n", "default graph"),
+    (f"<{ID}a> <{AIK}b> <{ID}c> <{NOTES}> .\n<{ID}a> <{AIK}b> <{ID}c> <{AIK}derived> .\n", "derived edges"),
+    (f"<{ID}a> <{AIK}b> <{ID}c> _:g .\n", "blank node _:g"),
+    (f"<{ID}a> <{AIK}b> _:n <{NOTES}> .\n_:n <{AIK}b> <{ID}c> <{NOTES}-2> .\n", "in two graphs"),
+    (f"<{ID}a> <{AIK}b> <{ID}c> <{NOTES}> .\n<{ID}a> <{AIK}b> oops <{NOTES}> .\n", "line 2"),
+])
+def test_a_dataset_the_store_cannot_take_is_refused_whole(api: httpx.Client, body: str, words: str) -> None:
+    response = _post_store(api, body, "application/n-quads")
+    assert response.status_code == 400 and words in response.json()["detail"], response.text
+    assert "nothing was written" in response.json()["detail"]
+    assert api.get("/store", params={"graph": NOTES}).status_code == 404
+
+
+def test_post_of_a_graph_to_the_store_makes_a_new_graph_the_server_names(api: httpx.Client) -> None:
+    turtle = f"@prefix aik: <{AIK}> .\n<{ID}notes-round> aik:note \"first\" ."
+    made = [_post_store(api, turtle, "text/turtle") for _ in range(2)]
+    assert [r.status_code for r in made] == [201, 201], made[0].text
+    graphs = [r.headers["location"] for r in made]
+    assert graphs[0] != graphs[1] and graphs == [r.json()["graph"] for r in made]
+    for graph in graphs:
+        assert graph.startswith("https://w3id.org/aikg/source/upload-")
+        assert _graph(api, graph=graph) == _triples(f'<{ID}notes-round> <{AIK}note> "first" .')
+        assert api.delete("/store", params={"graph": graph}, headers=WRITE).status_code == 204
+    empty = _post_store(api, "# nothing\n", "text/turtle")
+    assert empty.status_code == 400 and "no triple" in empty.json()["detail"]
+
+
 def test_a_body_that_does_not_parse_is_a_400_naming_its_line_and_changes_nothing(api: httpx.Client) -> None:
     before = _graph(api, graph=FASTVIEW)
     response = _put(api, f"<{ID}a> <{AIK}b> <{ID}c> .\n<{ID}a> <{AIK}b> oops .\n", graph=FASTVIEW)
@@ -175,7 +233,8 @@ def test_a_json_ld_body_naming_a_graph_of_its_own_is_refused(api: httpx.Client) 
 
 @pytest.mark.parametrize(("method", "params", "headers", "status", "words"), [
     ("PUT", {"graph": NOTES}, {"Content-Type": "text/turtle"}, 401, "Authorization"),
-    ("PUT", {"graph": NOTES}, {**WRITE, "Content-Type": "application/trig"}, 415, "text/turtle"),
+    ("PUT", {"graph": NOTES}, {**WRITE, "Content-Type": "application/trig"}, 415, "POST /store with no graph"),
+    ("POST", {}, {**WRITE, "Content-Type": "text/csv"}, 415, "a dataset as application/trig"),
     ("PUT", {"default": ""}, {**WRITE, "Content-Type": "text/turtle"}, 400, "named graph"),
     ("PUT", {"graph": f"{AIK}derived"}, {**WRITE, "Content-Type": "text/turtle"}, 400, "derived edges"),
     ("POST", {"graph": "not an iri"}, {**WRITE, "Content-Type": "text/turtle"}, 400, "absolute IRI"),
