@@ -1,17 +1,20 @@
-"""The networkx projection kept on disk beside a store, by the commands that need it (``aikg path``, ``aikg central``);
-a server's query workers read it too.
+"""What the commands keep on disk beside a store so as not to read it all again: the networkx projection (``aikg
+path``, ``aikg central``, ``aikg view``; a server's query workers read it too) and the graph view's details.
 
 Projecting a million-triple store takes some 20 s; reading the projection back from a file takes
-under a second (and a worker holding it read back takes 350 MB where one that projected the store takes 550). The file (``.STORE.projection`` beside the store's link and lock) holds one
-projection, with a first line naming what it was made from: the store's generation (a build, a
-load or a compaction makes a new one), its count of in-place writes (every write through aikg
-moves it: :mod:`graph.write_count`), and the code that made it. A projection is read back only
-when all three are those of the store now, so a change to the store or an upgrade of aikg makes
-the next command project afresh (and keep that). Writing the file is best effort: a store one
-may read but not write beside is projected every time.
+under a second (and a worker holding it read back takes 350 MB where one that projected the store takes 550).
+The view's details (every event's figures and roles, every source document) take 10 s to read
+from the store there and half a second from their file. Each file (``.STORE.projection``,
+``.STORE.view-details`` beside the store's link and lock) holds one value, with a first line
+naming what it was made from: the store's generation (a build, a load or a compaction makes a
+new one), its count of in-place writes (every write through aikg moves it:
+:mod:`graph.write_count`), and the code that made it. A value is read back only when all three
+are those of the store now, so a change to the store or an upgrade of aikg makes the next
+command read the store afresh (and keep that). Writing the file is best effort: a store one may
+read but not write beside is read every time.
 
-The file is Python's pickle of the graph, which runs code when read: it is only ever read from
-beside a store, where whoever could write it could write the store itself.
+The files are Python's pickle, which runs code when read: they are only ever read from beside a
+store, where whoever could write them could write the store itself.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 
@@ -32,11 +36,18 @@ from graph.store import Store
 from graph.write_lock import lock_path
 from ontology import ONTOLOGY_FILE
 
+if TYPE_CHECKING:
+    from graph.view.details import Details
 
-def path_of(location: str | os.PathLike[str] | None) -> Path | None:
-    """The file a store's projection is kept in; None in memory or on a SPARQL server."""
+T = TypeVar("T")
+KEPT = {"projection": "the graph's projection", "view-details": "the view's details"}
+"""What is kept beside a store (the suffix of its file), and how progress names it."""
+
+
+def path_of(location: str | os.PathLike[str] | None, what: str = "projection") -> Path | None:
+    """The file a store's projection (or another of :data:`KEPT`) is kept in; None in memory or on a SPARQL server."""
     lock = lock_path(location)
-    return None if lock is None else lock.with_name(lock.name.removesuffix(".write-lock") + ".projection")
+    return None if lock is None else lock.with_name(f"{lock.name.removesuffix('.write-lock')}.{what}")
 
 
 def writes_before_opening(location: str | os.PathLike[str] | None) -> int:
@@ -53,20 +64,35 @@ def projection(store: Store, writes: int, step: Callable[[str], None] | None = N
 
     ``step`` and ``wanted`` as :func:`graph.analysis.project` takes them.
     """
-    path, key = path_of(store.location), _key(store, writes)
+    return _kept(store, writes, "projection", lambda: analysis.project(store, step=step, wanted=wanted), nx.MultiDiGraph,
+                 step, keep)
+
+
+def view_details(store: Store, writes: int, step: Callable[[str], None] | None = None) -> Details:
+    """The graph view's details of ``store`` (:func:`graph.view.details.read_details`), kept beside it as the projection is."""
+    from graph.view.details import Details, read_details
+
+    return _kept(store, writes, "view-details", lambda: read_details(store), Details, step, True)
+
+
+def _kept(store: Store, writes: int, what: str, make: Callable[[], T], kind: type[T],
+          step: Callable[[str], None] | None, keep: bool) -> T:
+    """The value ``make`` gives for ``store``, read from its file of :data:`KEPT` when that is of the same key, else
+    made (and kept, with ``keep``, if nothing was written to the store meanwhile)."""
+    path, key = path_of(store.location, what), _key(store, writes)
     if path is None or key is None:
-        return analysis.project(store, step=step, wanted=wanted)
+        return make()
     if step is not None:
-        step("read the graph's projection kept beside the store")
-    kept = _read(path, key)
+        step(f"read {KEPT[what]} kept beside the store")
+    kept = _read(path, key, kind)
     if kept is not None:
         return kept
-    graph = analysis.project(store, step=step, wanted=wanted)
+    made = make()
     if keep and write_count.writes(store.location) == writes and os.path.realpath(store.location) == store.generation:
         if step is not None:
-            step("keep the projection beside the store")
-        _write(path, key, graph)  # nothing was written meanwhile: the projection is of this key
-    return graph
+            step(f"keep {KEPT[what]} beside the store")
+        _write(path, key, made)  # nothing was written meanwhile: the value is of this key
+    return made
 
 
 def _key(store: Store, writes: int) -> dict[str, object] | None:
@@ -76,25 +102,26 @@ def _key(store: Store, writes: int) -> dict[str, object] | None:
 
 
 def _code() -> str:
-    """A digest of what shapes a projection besides the data: the code that makes it, the ontology's class tree, networkx."""
+    """A digest of what shapes a kept value besides the data: the code that makes it, the ontology's class tree, networkx."""
     digest = hashlib.sha256(nx.__version__.encode())
-    for part in (Path(analysis.__file__), Path(cards.__file__), ONTOLOGY_FILE):
+    for part in (Path(analysis.__file__), Path(cards.__file__), Path(analysis.__file__).parent / "view" / "details.py",
+                 ONTOLOGY_FILE):
         digest.update(part.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _read(path: Path, key: dict[str, object]) -> nx.MultiDiGraph | None:
+def _read(path: Path, key: dict[str, object], kind: type[T]) -> T | None:
     try:
         with path.open("rb") as file, analysis.collector_paused():
             if json.loads(file.readline()) != key:
                 return None
-            graph = pickle.load(file)
+            value = pickle.load(file)
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        return None  # missing, of another store or version, or cut short: projected afresh
-    return graph if isinstance(graph, nx.MultiDiGraph) else None
+        return None  # missing, of another store or version, or cut short: read afresh
+    return value if isinstance(value, kind) else None
 
 
-def _write(path: Path, key: dict[str, object], graph: nx.MultiDiGraph) -> None:
+def _write(path: Path, key: dict[str, object], value: Any) -> None:
     """Write the file whole under another name and rename it over the old one, so a reader never sees half of one."""
     try:
         file = tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name + ".", delete=False)
@@ -103,7 +130,7 @@ def _write(path: Path, key: dict[str, object], graph: nx.MultiDiGraph) -> None:
     try:
         with file:
             file.write(json.dumps(key).encode() + b"\n")
-            pickle.dump(graph, file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(file.name, path)
     except OSError:
         with contextlib.suppress(OSError):

@@ -91,7 +91,7 @@ def test_aikg_path_answers_from_the_store_as_it_is_after_an_update(store: Path) 
     assert after["hops"] == 1 and after["paths"][0][0]["sources"] == ["https://w3id.org/aikg/source/note"]
 
 
-def test_aikg_view_keeps_the_projection_and_draws_the_store_as_it_is_after_an_update(store: Path, tmp_path: Path) -> None:
+def test_aikg_view_keeps_the_projection_and_details_and_draws_the_store_as_it_is_after_an_update(store: Path, tmp_path: Path) -> None:
     page = tmp_path / "view.html"
 
     def view() -> dict:
@@ -101,19 +101,22 @@ def test_aikg_view_keeps_the_projection_and_draws_the_store_as_it_is_after_an_up
         data = page.read_text(encoding="utf-8").split('id="aikg-data">', 1)[1].split("</script>", 1)[0]
         return json.loads(data)
 
-    assert "tesla" not in {n["id"] for n in view()["nodes"]}
-    kept = projection_cache.path_of(store)
-    assert kept.exists()
-    made = kept.stat().st_mtime_ns
-    view()
-    assert kept.stat().st_mtime_ns == made  # read back, not made and kept again
+    first = view()
+    assert "tesla" not in {n["id"] for n in first["nodes"]} and "Jen-Hsun Huang" not in first["info"]["jensen-huang"]["aliases"]
+    kept = [projection_cache.path_of(store, what) for what in projection_cache.KEPT]
+    assert all(path.exists() for path in kept)
+    made = [path.stat().st_mtime_ns for path in kept]
+    assert view() == first
+    assert [path.stat().st_mtime_ns for path in kept] == made  # read back, not made and kept again
     writer = open_store(store)
     try:
-        apply_update(writer, "INSERT DATA { GRAPH <https://w3id.org/aikg/source/note> { id:jensen-huang aik:associateOf id:tesla } }")
+        apply_update(writer, "INSERT DATA { GRAPH <https://w3id.org/aikg/source/note> { id:jensen-huang aik:associateOf id:tesla } "
+                             "GRAPH aik:entities { id:jensen-huang skos:altLabel \"Jen-Hsun Huang\" } }")
     finally:
         writer.close()
-    assert "tesla" in {n["id"] for n in view()["nodes"]}
-    assert kept.stat().st_mtime_ns != made
+    after = view()
+    assert "tesla" in {n["id"] for n in after["nodes"]} and "Jen-Hsun Huang" in after["info"]["jensen-huang"]["aliases"]
+    assert all(path.stat().st_mtime_ns != before for path, before in zip(kept, made))
 
 
 def test_a_server_reads_the_projection_a_command_kept_and_keeps_none_itself(store: Path) -> None:

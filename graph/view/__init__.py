@@ -19,12 +19,13 @@ from graph.view.selection import Selection, SelectionError, ViewOptions, select
 __all__ = ["Selection", "SelectionError", "ViewOptions", "external_urls", "make_selection", "view_html", "write_view"]
 
 
-def make_selection(store: Store, options: ViewOptions, graph: nx.MultiDiGraph | None = None) -> tuple[Selection, Details]:
-    """Pick the nodes to draw from ``graph``, the store's projection (made here if not given).
+def make_selection(store: Store, options: ViewOptions, graph: nx.MultiDiGraph | None = None,
+                   details: Details | None = None) -> tuple[Selection, Details]:
+    """Pick the nodes to draw from ``graph``, the store's projection, with ``details`` (each read here if not given).
 
     Raises KeyError (unknown focus) or SelectionError (bad option).
     """
-    details = read_details(store)
+    details = read_details(store) if details is None else details
     return select(project(store) if graph is None else graph, details, options), details
 
 

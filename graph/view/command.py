@@ -34,11 +34,11 @@ def view(
 ) -> None:
     """Write an interactive, offline graph view (one HTML file: search, class filter, cards, event switch, node sizes).
 
-    The graph's projection is kept beside the store as aikg path and aikg central keep it, so a second view of an unchanged store skips making it.
+    The graph's projection and the events' details are kept beside the store (as aikg path and aikg central keep the projection), so a second view of an unchanged store skips reading them.
     """
     from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, find_entity
     from graph.cli import _open, _progress, fail
-    from graph.projection_cache import projection, writes_before_opening
+    from graph.projection_cache import projection, view_details, writes_before_opening
     from graph.view import make_selection
     from graph.view.render import render_html
 
@@ -62,7 +62,8 @@ def view(
         try:
             graph = projection(kg, writes, step=lambda doing: progress.update(task, description=doing))
             progress.update(task, advance=1, description="read the events and sources")
-            selection, details = make_selection(kg, options, graph)
+            details = view_details(kg, writes, step=lambda doing: progress.update(task, description=doing))
+            selection, details = make_selection(kg, options, graph, details)
         except KeyError:
             suggestions = closest_slugs(kg, focus or "")
             fail(f"--focus: no entity {focus!r}" + (f"; did you mean {', '.join(suggestions)}?" if suggestions else ""), 2)
