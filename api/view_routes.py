@@ -14,7 +14,8 @@ from api.errors import ProtocolError
 from api.projection import cached_projection, cached_ranking, node_of
 from api.reading import read
 from api.security import script_hash
-from api.workers import Written, store_cache
+from api.workers import WRITES_AT_OPEN, Written, store_cache
+from graph import projection_cache
 from graph.store import Store
 from graph.view.command import split_types
 from graph.view.details import read_details, read_details_again
@@ -47,7 +48,8 @@ def page(store: Store, options: ViewOptions) -> str:
     """The view's HTML for ``options`` (run in a query worker); cards link to ``/entities/{slug}``."""
     cache = store_cache(store)
     if _DETAILS not in cache:
-        cache[_DETAILS] = read_details(store)
+        writes = cache.get(WRITES_AT_OPEN)  # a worker's handle on a store on disk: the details `aikg view` kept, if of this store
+        cache[_DETAILS] = read_details(store) if writes is None else projection_cache.view_details(store, writes, keep=False)
     projection = cached_projection(store)
     if options.focus is not None:  # a slug, IRI, name or alias, as `aikg view --focus` takes it
         options = dataclasses.replace(options, focus=node_of(store, projection, options.focus, "focus"))

@@ -68,11 +68,12 @@ def projection(store: Store, writes: int, step: Callable[[str], None] | None = N
                  step, keep)
 
 
-def view_details(store: Store, writes: int, step: Callable[[str], None] | None = None) -> Details:
-    """The graph view's details of ``store`` (:func:`graph.view.details.read_details`), kept beside it as the projection is."""
+def view_details(store: Store, writes: int, step: Callable[[str], None] | None = None, keep: bool = True) -> Details:
+    """The graph view's details of ``store`` (:func:`graph.view.details.read_details`), kept beside it as the projection
+    is (``keep`` as :func:`projection` takes it)."""
     from graph.view.details import Details, read_details
 
-    return _kept(store, writes, "view-details", lambda: read_details(store), Details, step, True)
+    return _kept(store, writes, "view-details", lambda: read_details(store), Details, step, keep)
 
 
 def _kept(store: Store, writes: int, what: str, make: Callable[[], T], kind: type[T],

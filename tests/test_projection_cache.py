@@ -151,3 +151,36 @@ def test_a_servers_worker_takes_the_kept_projection_when_it_is_of_the_store_it_o
         opened.close()
 
 
+
+
+def test_a_servers_worker_takes_the_kept_view_details_and_keeps_none_itself(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api import view_routes
+    from api.workers import _reopen
+    from graph.view import details
+    from graph.view.selection import ViewOptions
+
+    writes = projection_cache.writes_before_opening(store)
+    kg = open_store(store, read_only=True)
+    try:
+        made = projection_cache.view_details(kg, writes)
+    finally:
+        kg.close()
+    kept = projection_cache.path_of(store, "view-details")
+    assert kept.exists() and made.events
+    monkeypatch.setattr(details, "read_details", _never)
+    monkeypatch.setattr(view_routes, "read_details", _never)
+    opened, _ = _reopen(str(store), None, None, (0, writes))
+    try:
+        html = view_routes.page(opened, ViewOptions(focus="xai", depth=1))
+    finally:
+        opened.close()
+    assert "Valor Equity Partners" in html
+
+    kept.unlink()  # not kept: the worker reads the store, and leaves no file of its own
+    monkeypatch.undo()
+    opened, _ = _reopen(str(store), None, None, (0, writes))
+    try:
+        assert "Valor Equity Partners" in view_routes.page(opened, ViewOptions(focus="xai", depth=1))
+    finally:
+        opened.close()
+    assert not kept.exists()
