@@ -47,9 +47,11 @@ DATASET_FORMATS = {media: f.oxigraph for f in DATASET_TYPES for media in (f.medi
 """The formats a ``POST /store`` with no graph named may also be in: a dataset, each triple in the graph it names."""
 OPERATION_TRIPLES = remote_store.BATCH
 """Triples per operation of the update a write becomes (Virtuoso refuses one of more than about 1,500); one request still."""
+_EXAMPLE_GRAPH = "https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"
 _GRAPH = Query(None, description="The IRI of a named graph (a source document: https://w3id.org/aikg/source/SLUG)",
-               examples=["https://w3id.org/aikg/source/fastview-2025-07-xai-raises-12b"])
-_DEFAULT = Query(None, description="Present (`?default`): the default graph, the union of every named graph (GET only)")
+               examples=[_EXAMPLE_GRAPH])
+_DEFAULT = Query(None, description="Present (`?default`): the default graph, the union of every named graph (GET only); "
+                                    "neither parameter: the whole store (GET), or a dataset or new graph (POST)")
 _EXAMPLE_BODY = ("<https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> \"X.AI\" .\n")
 
 
@@ -164,8 +166,9 @@ def _parse(job: GraphWrite) -> list[ox.Triple]:
     quads = _parsed(job.body, BODY_FORMATS[job.media_type], job.graph)
     named = next((q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
     if named is not None:  # JSON-LD can say @graph: the request's ?graph says where the triples go
-        raise ProtocolError(400, f"request body: names the graph {named}; send the triples of one graph, "
-                                 "named by ?graph= (nothing was written)")
+        raise ProtocolError(400, f"request body: names the graph {named}; send the triples of one graph (the one "
+                                 "?graph= names, or a new one), or a dataset as TriG or N-Quads to POST /store "
+                                 "(nothing was written)")
     return list(dict.fromkeys(q.triple for q in quads))  # a graph is a set; the order kept for the INSERT
 
 
@@ -263,7 +266,7 @@ async def put_graph(request: Request, graph: str | None = _GRAPH, default: str |
     return await _write(request, "PUT", graph, default)
 
 
-_EXAMPLE_DATASET = f"<https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> \"X.AI\" <{_GRAPH.examples[0]}> .\n"
+_EXAMPLE_DATASET = f"<https://w3id.org/aikg/id/xai> <http://www.w3.org/2004/02/skos/core#altLabel> \"X.AI\" <{_EXAMPLE_GRAPH}> .\n"
 _POST_BODY = {"requestBody": {"required": True, "content": {
     **_WRITE_BODY["requestBody"]["content"],
     **{media: {"schema": {"type": "string"}, "example": _EXAMPLE_DATASET} for media in ("application/n-quads", "application/trig")}}}}
