@@ -11,6 +11,9 @@ from tests.sparql_servers import SERVERS, started
 from tests.test_graph_store import *  # noqa: F403  (the tests themselves, collected here a second time)
 from tests.test_graph_store import TOKEN
 
+# That test starts an embedded store of its own: run once, in tests/test_graph_store.py.
+del test_a_graph_or_store_past_the_result_limit_is_a_413  # noqa: F821
+
 
 @pytest.fixture(scope="module", params=SERVERS)
 def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> httpx.Client:  # replaces the module's fixture
