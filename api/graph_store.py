@@ -116,8 +116,7 @@ def run_graph_write(store: Store, job: GraphWrite) -> Written:
     created = not held and bool(sent)
     if not operations:
         return Written(created, touched=frozenset())  # the graph already holds what was sent: nothing to write
-    written = run_update(store, UpdateJob(text=" ;\n".join(operations)))
-    return Written(created, added=written.added, touched=written.touched) if isinstance(written, Written) else Written(created)
+    return _applied(store, operations, created)
 
 
 def _add_dataset(store: Store, job: GraphWrite) -> Written:
@@ -146,8 +145,13 @@ def _add_dataset(store: Store, job: GraphWrite) -> Written:
     if not graphs:
         return Written(False, touched=frozenset())
     operations = [op for graph, triples in graphs.items() for op in _inserts(graph, list(triples))]
+    return _applied(store, operations, False)
+
+
+def _applied(store: Store, operations: list[str], created: bool) -> Written:
+    """Apply ``operations`` as one SPARQL Update; the answer ``created``, with what the update changed for the readers."""
     written = run_update(store, UpdateJob(text=" ;\n".join(operations)))
-    return Written(False, added=written.added, touched=written.touched) if isinstance(written, Written) else Written(False)
+    return Written(created, added=written.added, touched=written.touched) if isinstance(written, Written) else Written(created)
 
 
 def new_graph_iri() -> str:
