@@ -428,29 +428,49 @@ def test_the_page_carries_the_sources_it_cites_and_no_others(kg: graph.Store, pr
     assert set(whole["sources"]) <= {iri.rstrip("/").rsplit("/", 1)[-1] for iri in details.sources}
 
 
-def test_an_edge_standing_for_many_events_is_labelled_with_their_count_and_total(tmp_path: Path) -> None:
-    """At scale an investor takes part in dozens of a firm's rounds: one line a round would make labels nobody reads."""
+def test_an_edge_standing_for_many_events_is_labelled_with_their_count_and_total(tmp_path: Path, browser: Any) -> None:
+    """At scale an investor takes part in dozens of a firm's rounds: one line a round would make labels nobody reads,
+    and tooltips no screen holds; the label sums them all, the tooltip lists the newest and counts the rest."""
     import math
 
     from graph.store import open_store
-    from graph.view.render import EDGE_EVENTS_LISTED, page_data
+    from graph.view.render import EDGE_EVENTS_LISTED, EDGE_TIP_EVENTS, page_data, render_html
     from tests.synthetic import synthetic_store
 
     kg = open_store(synthetic_store(tmp_path, 20_000, seed=3), read_only=True)
     try:
         whole, details = analysis.project(kg), read_details(kg)
         data = page_data(select(whole, details, ViewOptions(events="collapse", max_nodes=5000)), details)
+        hub = max((d for d in data["edges"] if d["predicate"] == "fundedBy"), key=lambda d: d["events_total"])["to"]
+        small = select(whole, details, ViewOptions(focus=hub, depth=1, events="collapse", max_nodes=40))
+        (tmp_path / "hub.html").write_text(render_html(small, details), encoding="utf-8")
     finally:
         kg.close()
-    many = [e for e in data["edges"] if len(e["events"]) > EDGE_EVENTS_LISTED and e["predicate"] == "fundedBy"]
-    few = [e for e in data["edges"] if 0 < len(e["events"]) <= EDGE_EVENTS_LISTED and e["predicate"] == "fundedBy"]
+    funded = [e for e in data["edges"] if e["predicate"] == "fundedBy"]
+    many = [e for e in funded if e["events_total"] > EDGE_TIP_EVENTS]
+    few = [e for e in funded if 0 < e["events_total"] <= EDGE_EVENTS_LISTED]
     assert many and few
     for edge in many:
-        rounds = [data["events"][e] for e in edge["events"]]
-        usd = [r["amount_usd"] for r in rounds if r.get("amount_usd") is not None]
-        assert edge["label"].startswith(f"funded by: {len(rounds)} funding rounds totalling {money_words(math.fsum(usd))}")
+        chosen = whole.edges[edge["from"], edge["to"], "fundedBy"]["events"]
+        assert len(chosen) == edge["events_total"]
+        usd = [details.events[e]["amount_usd"] for e in chosen if details.events[e].get("amount_usd") is not None]
+        assert edge["label"].startswith(f"funded by: {len(chosen)} funding rounds totalling {money_words(math.fsum(usd))}")
+        # The tooltip's rounds are the newest of them, and the page carries each one it lists.
+        when = sorted((details.events[e].get("date_start") or details.events[e].get("date") or "" for e in chosen), reverse=True)
+        listed = [data["events"][e] for e in edge["events"]]
+        assert [r.get("date_start") or r.get("date") or "" for r in listed] == when[:EDGE_TIP_EVENTS]
     for edge in few:
+        assert len(edge["events"]) == edge["events_total"]
         assert edge["label"].count(";") == len(edge["events"]) - 1  # each round's figures, as in the bundled graph
+    visit = Visit(browser, (tmp_path / "hub.html").as_uri())
+    try:
+        tips = visit.page.evaluate("aikgView.edges.get().filter(e => e.events_total > e.events.length)"
+                                   ".map(e => [e.events.length, e.events_total, e.title.textContent])")
+        assert tips and visit.errors == []
+        for listed, total, text in tips:
+            assert listed == EDGE_TIP_EVENTS and text.endswith(f"and {total - listed:,} older events")
+    finally:
+        visit.close()
 
 
 def test_figures_read_like_a_briefing() -> None:

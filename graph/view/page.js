@@ -58,6 +58,7 @@
     const tip = el("div", { class: "tip" }, el("strong", {}, info[edge.from].name + " → " + edge.label + " → " + info[edge.to].name));
     const ids = edge.events || [];
     for (const id of ids) for (const line of eventLines(id)) tip.append(el("div", {}, line));
+    if (edge.events_total > ids.length) tip.append(el("div", { class: "meta" }, "and " + fmt(edge.events_total - ids.length) + " older events"));
     for (const s of edge.sources || []) tip.append(el("div", { class: "source" }, "source: " + sourceLine(s)));
     return tip;
   }
@@ -83,7 +84,7 @@
   const drawn = (id) => info[id] !== undefined && visible(id);
   const edgesView = new vis.DataView(edges, {
     filter: (e) => visible(e.from) && visible(e.to) && (state.mode === "show"
-      ? !e.derived || (e.events.length > 0 && !e.events.every(drawn))
+      ? !e.derived || (e.events_total > 0 && (e.events_off_page || !e.event_nodes.every(drawn)))
       : info[e.from].kind === "entity" && info[e.to].kind === "entity"),
   });
   const container = document.getElementById("network");

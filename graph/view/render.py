@@ -11,6 +11,7 @@ import json
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,11 @@ CARD_EVENTS = 50
 """Events listed in one node's card; the card says how many more there are."""
 EDGE_EVENTS_LISTED = 3
 """A shortcut edge standing for more events than this is labelled with their count and sum, not each one."""
+EDGE_TIP_EVENTS = 10
+"""Events listed in a shortcut edge's tooltip, the newest; it says how many older ones there are.
+
+Between two hubs at a million triples an edge stands for a thousand rounds or more: listing every
+one made a page around a hub 20 MB, and a tooltip no screen can show."""
 PLURALS = {"FundingRound": "funding rounds", "SupplyDeal": "supply deals", "Construction": "constructions"}
 
 
@@ -66,20 +72,30 @@ def build_network(selection: Selection, details: Details) -> Network:
         net.add_node(node, label=label, shape=shape, color=colour, value=max(degree[node], 1),
                      kind=data["kind"], cls=data["cls"], size=10 if data["kind"] == "event" else 16)
     for u, v, key, data in graph.edges(keys=True, data=True):
-        events = [details.events[e] for e in data.get("events", []) if e in details.events]
-        summary = edge_summary(events, names)
+        ids = newest_first((e for e in data.get("events", []) if e in details.events), details)
+        summary = edge_summary([details.events[e] for e in ids], names)
         label = words(key) + (f": {summary}" if summary else "")
+        # The page draws a shortcut edge only where an event it stands for is not drawn, so it is told which of
+        # its events are nodes here and whether any is not: all it needs, however many events the edge has.
         net.add_edge(u, v, id=f"{u}|{key}|{v}", label=label, predicate=key, derived=bool(data["derived"]),
-                     arrows="to", dashes=bool(data["derived"]), events=[e["id"] for e in events],
-                     sources=[] if events else [_key(s) for s in data["sources"]])
+                     arrows="to", dashes=bool(data["derived"]), events=ids[:EDGE_TIP_EVENTS], events_total=len(ids),
+                     event_nodes=[e for e in ids if e in graph], events_off_page=any(e not in graph for e in ids),
+                     sources=[] if ids else [_key(s) for s in data["sources"]])
     net.options = network_options(len(graph))
     return net
+
+
+def newest_first(events: Iterable[str], details: Details) -> list[str]:
+    """Event ids, the latest first (by start or date; undated last), ties by id so a page comes out the same each time."""
+    def when(event: str) -> tuple[str, str]:
+        return details.events[event].get("date_start") or details.events[event].get("date") or "", event
+    return sorted(events, key=when, reverse=True)
 
 
 def edge_summary(events: list[dict[str, Any]], names: dict[str, str]) -> str:
     """What a shortcut edge's label says of the events it stands for: each one's figures when there are a few
     (``USD 12B debt, in negotiation``), else how many and what they add up to (``34 funding rounds totalling
-    USD 369.9B``: the rounds' whole amounts, whoever gave them); the tooltip lists every one."""
+    USD 369.9B``: the rounds' whole amounts, whoever gave them); the tooltip lists the newest (:data:`EDGE_TIP_EVENTS`)."""
     if len(events) <= EDGE_EVENTS_LISTED:
         return "; ".join(filter(None, (event_summary(e, names) for e in events)))
     types = {e.get("type") for e in events}
@@ -121,12 +137,11 @@ def page_data(selection: Selection, details: Details, *, entity_link: str | None
                 gpus[slug].append({"count": event["gpu_count"], "when": event.get("date") or ", ".join(event.get("phase", [])),
                                    "order": event.get("date_start") or event.get("date") or "9999"})
     used_events = {n for n, d in graph.nodes(data=True) if d["kind"] == "event"}
-    used_events |= {e for _, _, d in graph.edges(data=True) for e in d.get("events", [])}
+    used_events |= {e for edge in net.edges for e in edge["events"]}
     info = {}
     for node, data in graph.nodes(data=True):
         # A hub may take part in thousands of events; its card lists the newest and says how many there are.
-        newest = sorted(events_of.get(node, ()), key=lambda e: (details.events[e].get("date_start") or details.events[e].get("date") or "", e),
-                        reverse=True)
+        newest = newest_first(events_of.get(node, ()), details)
         used_events.update(newest[:CARD_EVENTS])
         place, score = selection.importance.get(node, (None, 0.0))  # events have no place: the ranking is of entities
         info[node] = {
