@@ -3,9 +3,9 @@
 ``GET /store?graph=IRI`` gives one named graph (a source document's facts) in the RDF format
 ``Accept`` asks for; ``?default`` gives the default graph a query sees, the union of every named
 graph; ``GET /store`` alone, the whole store in a quad format. ``PUT`` replaces a named graph,
-``POST`` adds to it, ``DELETE`` removes it; ``POST /store`` alone adds a dataset (TriG, N-Quads),
-each triple to the graph it names, or makes a new graph of a graph's triples, named by the
-server (201 with its IRI in ``Location``). Writes need the update token and go through the single
+``POST`` adds to it, ``DELETE`` removes it; ``POST /store`` alone adds a dataset (TriG, N-Quads,
+JSON-LD naming its graphs), each triple to the graph it names, or makes a new graph of a graph's
+triples, named by the server (201 with its IRI in ``Location``). Writes need the update token and go through the single
 writer as a SPARQL Update does (:func:`run_graph_write` makes one of the request and applies it
 with :func:`api.sparql_protocol.run_update`), so the derived edges are brought in step and the
 query workers follow the change node by node: a ``PUT`` writes only the difference between the
@@ -18,8 +18,9 @@ read-only here, as is ``aik:derived``, which the rules rewrite from the facts af
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
@@ -63,6 +64,8 @@ class GraphWrite:
     graph: str | None
     body: bytes = b""
     media_type: str = ""
+    new_graph: str | None = None
+    """With ``graph`` None: the graph the server names for a body of triples outside any named graph."""
 
 
 def read_graph(store: Store, graph: str | None, media_type: str, max_bytes: int) -> bytes:
@@ -120,10 +123,29 @@ def run_graph_write(store: Store, job: GraphWrite) -> Written:
 
 
 def _add_dataset(store: Store, job: GraphWrite) -> Written:
-    """Add the quads of a TriG or N-Quads body to the graphs they name, as one SPARQL Update; never "created"."""
+    """Add the quads of a body to the graphs they name, as one SPARQL Update; the answer the IRI of a graph it made.
+
+    A body of triples outside any named graph (Turtle, N-Triples, RDF/XML, JSON-LD without
+    ``@graph`` names) becomes the new graph ``job.new_graph``; a JSON-LD body naming its graphs is a
+    dataset, as TriG and N-Quads are. One that does both is refused: its loose triples would land
+    in a graph the sender never named beside the ones it did.
+    """
+    quads = _parsed(job.body, DATASET_FORMATS.get(job.media_type) or BODY_FORMATS[job.media_type], job.new_graph)
+    if job.new_graph is not None and all(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        if not quads:
+            raise ProtocolError(400, "request body: no triple to make a graph of (nothing was written)")
+        made = ox.NamedNode(job.new_graph)
+        quads = [ox.Quad(q.subject, q.predicate, q.object, made) for q in quads]
+    elif job.new_graph is not None and any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        named = next(q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+        raise ProtocolError(400, f"request body: holds triples outside any graph beside the graph {named}; send the "
+                                 "triples of one graph, or a dataset whose every triple is in a named graph "
+                                 "(nothing was written)")
+    else:
+        made = None
     graphs: dict[str, dict[ox.Triple, None]] = {}  # each graph's triples as a set, in the body's order
     blank_in: dict[ox.BlankNode, ox.NamedNode] = {}
-    for quad in _parsed(job.body, DATASET_FORMATS[job.media_type], None):
+    for quad in quads:
         graph = quad.graph_name
         if isinstance(graph, ox.DefaultGraph):
             raise ProtocolError(400, f"request body: the triple {quad.triple} is in the default graph, which is read-only "
@@ -143,15 +165,15 @@ def _add_dataset(store: Store, job: GraphWrite) -> Written:
                                          "(nothing was written)")
         graphs.setdefault(f"GRAPH {graph}", {})[quad.triple] = None
     if not graphs:
-        return Written(False, touched=frozenset())
+        return Written(None, touched=frozenset())
     operations = [op for graph, triples in graphs.items() for op in _inserts(graph, list(triples))]
-    return _applied(store, operations, False)
+    return _applied(store, operations, made and made.value)
 
 
-def _applied(store: Store, operations: list[str], created: bool) -> Written:
-    """Apply ``operations`` as one SPARQL Update; the answer ``created``, with what the update changed for the readers."""
+def _applied(store: Store, operations: list[str], answer: Any) -> Written:
+    """Apply ``operations`` as one SPARQL Update; the ``answer`` given, with what the update changed for the readers."""
     written = run_update(store, UpdateJob(text=" ;\n".join(operations)))
-    return Written(created, added=written.added, touched=written.touched) if isinstance(written, Written) else Written(created)
+    return Written(answer, added=written.added, touched=written.touched) if isinstance(written, Written) else Written(answer)
 
 
 def new_graph_iri() -> str:
@@ -171,8 +193,8 @@ def _parse(job: GraphWrite) -> list[ox.Triple]:
     named = next((q.graph_name for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
     if named is not None:  # JSON-LD can say @graph: the request's ?graph says where the triples go
         raise ProtocolError(400, f"request body: names the graph {named}; send the triples of one graph (the one "
-                                 "?graph= names, or a new one), or a dataset as TriG or N-Quads to POST /store "
-                                 "(nothing was written)")
+                                 "?graph= names, or a new one), or a dataset (TriG, N-Quads, JSON-LD) to "
+                                 "POST /store with no graph named (nothing was written)")
     return list(dict.fromkeys(q.triple for q in quads))  # a graph is a set; the order kept for the INSERT
 
 
@@ -287,9 +309,9 @@ _POST_BODY = {"requestBody": {"required": True, "content": {
 async def post_graph(request: Request, graph: str | None = _GRAPH, default: str | None = _DEFAULT) -> Response:
     """The body's triples are added to the graph (merged: blank nodes stay the body's own), with the derived edges in step.
 
-    With no graph named (`POST /store`): a TriG or N-Quads body adds each triple to the graph it names (none
-    in the default graph or `aik:derived`); a graph's triples become a new graph named by the server, a source
-    document `upload-DATE-RANDOM`, answered 201 with its IRI in `Location`."""
+    With no graph named (`POST /store`): a TriG or N-Quads body, or JSON-LD naming its graphs, adds each triple
+    to the graph it names (none in the default graph or `aik:derived`); a graph's triples become a new graph
+    named by the server, a source document `upload-DATE-RANDOM`, answered 201 with its IRI in `Location`."""
     return await _write(request, "POST", graph, default)
 
 
@@ -306,8 +328,7 @@ async def _write(request: Request, method: str, graph: str | None, default: str 
     config = request.app.state.config
     config.authorize(request.headers.get("authorization"))
     to_store = method == "POST" and graph is None and default is None  # a dataset, or a new graph the server names
-    target = None if to_store else _target(graph, default, writing=True)
-    job = GraphWrite(method, target)
+    job = GraphWrite(method, None if to_store else _target(graph, default, writing=True))
     if method != "DELETE":
         media_type, charset = content_type(request)
         accepted = {**BODY_FORMATS, **DATASET_FORMATS} if to_store else BODY_FORMATS
@@ -317,12 +338,10 @@ async def _write(request: Request, method: str, graph: str | None, default: str 
                         " (a dataset, TriG or N-Quads, goes to POST /store with no graph named)"))
             raise ProtocolError(415, f"Content-Type {media_type or 'none'} is not accepted here: send {kinds}")
         require_utf8(charset, "the body")
-        if to_store and media_type in BODY_FORMATS:
-            target = new_graph_iri()
-        job = GraphWrite(method, target, await read_body(request, config.max_body_bytes), media_type)
-    created = await request.app.state.executor.write(run_graph_write, job, deadline=config.write_deadline)
-    if to_store and target is not None and not created:
-        raise ProtocolError(400, "request body: no triple to make a graph of (nothing was written)")
-    if created:  # the new graph's IRI, as the protocol asks when the server names it
-        return JSONResponse({"graph": target}, status_code=201, headers={"Location": str(target)})
+        job = replace(job, body=await read_body(request, config.max_body_bytes), media_type=media_type,
+                      new_graph=new_graph_iri() if to_store and media_type in BODY_FORMATS else None)
+    answer = await request.app.state.executor.write(run_graph_write, job, deadline=config.write_deadline)
+    made = answer if to_store else job.graph if answer else None
+    if made:  # the new graph's IRI, as the protocol asks when the server names it
+        return JSONResponse({"graph": made}, status_code=201, headers={"Location": made})
     return Response(status_code=204)

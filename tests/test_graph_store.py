@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -214,6 +215,29 @@ def test_post_of_a_graph_to_the_store_makes_a_new_graph_the_server_names(api: ht
         assert api.delete("/store", params={"graph": graph}, headers=WRITE).status_code == 204
     empty = _post_store(api, "# nothing\n", "text/turtle")
     assert empty.status_code == 400 and "no triple" in empty.json()["detail"]
+
+
+def test_post_of_json_ld_naming_its_graphs_adds_them_as_a_dataset(api: httpx.Client) -> None:
+    """JSON-LD is a dataset format too: a graph's ``@id`` over its ``@graph`` names where its triples go."""
+    context = {"aik": AIK}
+    note = {"@id": f"{ID}notes-round", "aik:note": "first"}
+    posted = _post_store(api, json.dumps({"@context": context, "@graph": [{"@id": NOTES, "@graph": [note]}]}),
+                         "application/ld+json")
+    assert posted.status_code == 204, posted.text
+    assert _graph(api, graph=NOTES) == _triples(f'<{ID}notes-round> <{AIK}note> "first" .')
+    assert api.delete("/store", params={"graph": NOTES}, headers=WRITE).status_code == 204
+
+    # Loose triples beside a named graph: where they would go is the sender's to say.
+    mixed = {"@context": context, "@graph": [{"@id": f"{ID}loose", "aik:note": "x"}, {"@id": NOTES, "@graph": [note]}]}
+    refused = _post_store(api, json.dumps(mixed), "application/ld+json")
+    assert refused.status_code == 400, refused.text
+    assert all(w in refused.json()["detail"] for w in ("outside any graph", NOTES, "nothing was written"))
+    assert api.get("/store", params={"graph": NOTES}).status_code == 404
+
+    made = _post_store(api, json.dumps({"@context": context, **note}), "application/ld+json")
+    assert made.status_code == 201, made.text
+    assert _graph(api, graph=made.json()["graph"]) == _triples(f'<{ID}notes-round> <{AIK}note> "first" .')
+    assert api.delete("/store", params={"graph": made.json()["graph"]}, headers=WRITE).status_code == 204
 
 
 def test_a_body_that_does_not_parse_is_a_400_naming_its_line_and_changes_nothing(api: httpx.Client) -> None:
