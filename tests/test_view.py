@@ -174,6 +174,7 @@ def test_clicking_xai_shows_its_card_with_the_three_funding_rounds(seed_visit: V
     for figure in ("USD 12B debt, in negotiation", "USD 5B loan/secured bond, completed", "USD 2B equity, completed"):
         assert figure in text
     assert "Fastview" in text  # each fact names its source's publisher
+    assert "arranger: Morgan Stanley; recipient: xAI" in text  # and who took part, by role
     assert card.locator("a.entity-link").count() == 0  # a file on disk has no server to link to
     # The neighbourhood stays bright, the rest dims.
     opacity = seed_visit.page.evaluate("Object.fromEntries(aikgView.nodes.get().map(n => [n.id, n.opacity]))")
@@ -194,6 +195,7 @@ def test_edges_and_tooltips_say_amount_status_and_source(seed_visit: Visit) -> N
     assert edge["label"] == "funded by: USD 12B debt, in negotiation"
     assert "Fastview" in edge["tip"] and "2025-07" in edge["tip"]
     assert "WSJ report (22 July 2025" in edge["tip"]  # the report the source relays
+    assert "lead investor: Valor Equity Partners; recipient: xAI" in edge["tip"]
     supply = seed_visit.page.evaluate("aikgView.edges.get('nvidia|suppliesTo|xai').label")
     assert supply == "supplies to: 200,000 Nvidia GPUs, completed"
     tip = seed_visit.page.evaluate("aikgView.nodes.get('colossus').title.textContent")

@@ -34,6 +34,7 @@
     const lines = [el("strong", {}, e.label || id)];
     const facts = [e.summary, e.date ? "date " + e.date : "", (e.amounts || []).filter(a => a.currency !== "USD").map(a => a.currency + " " + fmt(a.value)).join(", ")];
     lines.push(el("span", {}, facts.filter(Boolean).join(" · ")));
+    if (e.who) lines.push(el("span", { class: "who" }, e.who));
     for (const s of e.sources || []) lines.push(el("span", { class: "source" }, "source: " + sourceLine(s)));
     for (const s of e.reported_by || []) lines.push(el("span", { class: "source" }, "relaying: " + sourceLine(s)));
     return lines;

@@ -224,9 +224,15 @@ def _event_for_page(event: dict[str, Any], names: dict[str, str]) -> dict[str, A
     page = {k: v for k, v in event.items() if k not in ("sources", "reported_by", "roles")}
     page["sources"] = [_key(s) for s in event["sources"]]
     page["reported_by"] = [_key(s) for s in event["reported_by"]]
-    page["roles"] = {role: [{"slug": s, "name": names.get(s, s)} for s in slugs] for role, slugs in event["roles"].items()}
     page["summary"] = event_summary(event, names)
+    page["who"] = who_took_part(event, names)
     return page
+
+
+def who_took_part(event: dict[str, Any], names: dict[str, str]) -> str:
+    """Everyone an event names, by role: ``recipient: xAI; lead investor: Valor Equity Partners; arranger: Morgan
+    Stanley``; a node the page does not draw by its slug."""
+    return "; ".join(f"{words(role)}: {', '.join(names.get(s, s) for s in slugs)}" for role, slugs in sorted(event["roles"].items()))
 
 
 def _investors(event: dict[str, Any]) -> set[str]:
