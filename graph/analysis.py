@@ -46,20 +46,22 @@ def project(store: Store, *, wanted: Callable[[], bool] | None = None,
     """Read the store into a directed multigraph of entities and events.
 
     ``wanted``: asked before each step (the nodes, the edges, the events attached to shortcut
-    edges: 5, 14 and 1.4 s at a million triples); once it answers False the projection stops
+    edges: 1.8, 7.3 and 1.2 s at a million triples); once it answers False the projection stops
     with :class:`Abandoned`, as a server's worker does when a write has made it stale.
-    ``step``: told what each step reads as it starts (a progress bar's description).
+    ``step``: told what each step reads as it starts (a progress bar's description). The garbage
+    collector is paused throughout: its passes over the growing graph took a sixth of the time.
     """
     graph = nx.MultiDiGraph()
     steps = (("nodes", "read the entities and events", lambda: _read_nodes(graph, store)),
              ("edges", "read the relations", lambda: _read_edges(graph, store)),
              ("events", "attach events to the shortcut edges", lambda: _attach_events_to_shortcuts(graph)))
-    for name, doing, run in steps:
-        if wanted is not None and not wanted():
-            raise Abandoned(f"the projection was no longer wanted before its {name}")
-        if step is not None:
-            step(doing)
-        run()
+    with collector_paused():
+        for name, doing, run in steps:
+            if wanted is not None and not wanted():
+                raise Abandoned(f"the projection was no longer wanted before its {name}")
+            if step is not None:
+                step(doing)
+            run()
     return graph
 
 
