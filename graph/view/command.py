@@ -36,6 +36,7 @@ def view(
 
     The graph's projection and the events' details are kept beside the store (as aikg path and aikg central keep the projection), so a second view of an unchanged store skips reading them.
     """
+    from graph.analysis import collector_paused
     from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, find_entity
     from graph.cli import _open, _progress, fail
     from graph.projection_cache import projection, view_details, writes_before_opening
@@ -57,7 +58,7 @@ def view(
             options = dataclasses.replace(options, focus=find_entity(kg, focus))
         except (UnknownEntity, AmbiguousName) as exc:
             fail(f"--focus: {exc}", 2)
-    with _progress() as progress:
+    with _progress() as progress, collector_paused():
         task = progress.add_task("read the graph", total=3)
         try:
             graph = projection(kg, writes, step=lambda doing: progress.update(task, description=doing))
