@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the work failed (no store, I/O, a server unreachable),
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from pathlib import Path
@@ -49,6 +50,11 @@ def main() -> None:
     except StoreError as exc:  # a SPARQL server can fail in the middle of any command: unreachable, refusing
         err.print(f"aikg: {exc}", markup=False)
         sys.exit(1)
+    finally:
+        # The command is done (its stores closed, its files written): the interpreter's last collection
+        # would walk every object still alive, a projection at a million triples among them, to find
+        # no garbage (1.5 s of `aikg central` there, 3.8 s in all); frozen, they are left out of it.
+        gc.freeze()
 
 
 def fail(lines: list[str] | str, code: int) -> None:
