@@ -16,6 +16,7 @@ from api.reading import read
 from api.security import script_hash
 from api.workers import WRITES_AT_OPEN, Written, store_cache
 from graph import projection_cache
+from graph.analysis import collector_paused
 from graph.store import Store
 from graph.view.command import split_types
 from graph.view.details import read_details, read_details_again
@@ -44,8 +45,12 @@ def follow(kept: dict[str, Any], change: Written | None, store: Store, shared: b
     store_cache(store)[_DETAILS] = details
 
 
+@collector_paused()
 def page(store: Store, options: ViewOptions) -> str:
-    """The view's HTML for ``options`` (run in a query worker); cards link to ``/entities/{slug}``."""
+    """The view's HTML for ``options`` (run in a query worker); cards link to ``/entities/{slug}``.
+
+    With the garbage collector paused, as ``aikg view`` runs: what a worker has just read back is young,
+    and the collector's passes over it would fall in the selection and the drawing."""
     cache = store_cache(store)
     if _DETAILS not in cache:
         writes = cache.get(WRITES_AT_OPEN)  # a worker's handle on a store on disk: the details `aikg view` kept, if of this store
