@@ -16,7 +16,7 @@ from api.reading import read
 from api.security import script_hash
 from api.workers import WRITES_AT_OPEN, Written, store_cache
 from graph import projection_cache
-from graph.analysis import collector_paused
+from graph.collector import collector_paused
 from graph.store import Store
 from graph.view.command import split_types
 from graph.view.details import read_details, read_details_again

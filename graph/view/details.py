@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from graph.analysis import collector_paused
+from graph.collector import collector_paused
 from graph.cards import local, slug_of
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store, iri_values
