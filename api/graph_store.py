@@ -5,11 +5,11 @@
 graph; ``GET /store`` alone, the whole store in a quad format. ``PUT`` replaces a named graph,
 ``POST`` adds to it, ``DELETE`` removes it; ``POST /store`` alone adds a dataset (TriG, N-Quads,
 JSON-LD naming its graphs), each triple to the graph it names, or makes a new graph of a graph's
-triples, named by the server (201 with its IRI in ``Location``). Writes need the update token and go through the single
-writer as a SPARQL Update does (:func:`run_graph_write` makes one of the request and applies it
-with :func:`api.sparql_protocol.run_update`), so the derived edges are brought in step and the
-query workers follow the change node by node: a ``PUT`` writes only the difference between the
-graph held and the one sent.
+triples, named by the server (201 with its IRI in ``Location``). Writes need the update token and
+go through the single writer as a SPARQL Update does (:func:`run_graph_write` makes one of the
+request and applies it with :func:`api.sparql_protocol.run_update`), so the derived edges are
+brought in step and the query workers follow the change node by node: a ``PUT`` writes only the
+difference between the graph held and the one sent.
 
 aikg keeps every triple in a named graph (the source that states it), so the default graph is
 read-only here, as is ``aik:derived``, which the rules rewrite from the facts after every write.

@@ -36,8 +36,8 @@ def view(
 
     The graph's projection and the events' details are kept beside the store (as aikg path and aikg central keep the projection), so a second view of an unchanged store skips reading them.
     """
-    from graph.collector import collector_paused
     from graph.cards import AmbiguousName, UnknownEntity, closest_slugs, find_entity
+    from graph.collector import collector_paused
     from graph.cli import _open, _progress, fail
     from graph.projection_cache import projection, view_details, writes_before_opening
     from graph.view import make_selection

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from graph.collector import collector_paused
 from graph.cards import local, slug_of
+from graph.collector import collector_paused
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store, iri_values
 from ontology import AIK, DERIVED_GRAPH, ID, ONTOLOGY_IRI, PROV, sparql_prologue
