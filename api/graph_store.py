@@ -185,7 +185,10 @@ def _parsed(body: bytes, fmt: ox.RdfFormat, base_iri: str | None) -> list[ox.Qua
     try:
         return list(ox.parse(body, format=fmt, base_iri=base_iri))
     except SyntaxError as exc:  # the parser's message names the line and columns
-        raise ProtocolError(400, f"request body: {exc.msg} (nothing was written)") from None
+        message = exc.msg
+        if fmt == ox.RdfFormat.JSON_LD and "LoadDocumentCallback" in message:  # the engine's words for a remote context
+            message = "a JSON-LD @context given by its address, which this server never fetches; put the context in the body"
+        raise ProtocolError(400, f"request body: {message} (nothing was written)") from None
 
 
 def _parse(job: GraphWrite) -> list[ox.Triple]:

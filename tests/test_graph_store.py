@@ -248,6 +248,13 @@ def test_a_body_that_does_not_parse_is_a_400_naming_its_line_and_changes_nothing
     assert _graph(api, graph=FASTVIEW) == before
 
 
+def test_a_json_ld_context_given_by_its_address_is_never_fetched(api: httpx.Client) -> None:
+    response = _put(api, '{"@context": "https://schema.org/", "@id": "urn:x:a", "name": "x"}', "application/ld+json")
+    assert response.status_code == 400, response.text
+    assert all(w in response.json()["detail"] for w in ("@context given by its address", "never fetches", "nothing was written"))
+    assert api.get("/store", params={"graph": NOTES}).status_code == 404
+
+
 def test_a_json_ld_body_naming_a_graph_of_its_own_is_refused(api: httpx.Client) -> None:
     body = '{"@id": "urn:x:other", "@graph": [{"@id": "urn:x:a", "urn:x:b": "c"}]}'
     response = _put(api, body, "application/ld+json")
