@@ -1,9 +1,9 @@
 """What the commands keep on disk beside a store so as not to read it all again: the networkx projection (``aikg
 path``, ``aikg central``, ``aikg view``; a server's query workers read it too) and the graph view's details.
 
-Projecting a million-triple store takes some 20 s; reading the projection back from a file takes
+Projecting a million-triple store takes some 10 s; reading the projection back from a file takes
 under a second (and a worker holding it read back takes 350 MB where one that projected the store takes 550).
-The view's details (every event's figures and roles, every source document) take 10 s to read
+The view's details (every event's figures and roles, every source document) take 7 s to read
 from the store there and half a second from their file. Each file (``.STORE.projection``,
 ``.STORE.view-details`` beside the store's link and lock) holds one value, with a first line
 naming what it was made from: the store's generation (a build, a load or a compaction makes a

@@ -12,8 +12,9 @@ from graph.cards import local, slug_of
 from graph.collector import collector_paused
 from graph.quads import ENTITIES_GRAPH
 from graph.store import Store, iri_values
-from ontology import AIK, DERIVED_GRAPH, ID, ONTOLOGY_IRI, PROV, sparql_prologue
+from ontology import AIK, DERIVED_GRAPH, ID, ONTOLOGY_IRI, PREFIXES, PROV, sparql_prologue
 
+_ID = str(ID)
 STATUS_WORDS = {"Reported": "reported", "InNegotiation": "in negotiation", "Completed": "completed"}
 INSTRUMENT_WORDS = {"Equity": "equity", "Debt": "debt", "SecuredBond": "secured bond", "Loan": "loan"}
 
@@ -133,7 +134,7 @@ def event_summary(event: dict[str, Any], names: dict[str, str] | None = None) ->
     return ", ".join(parts)
 
 
-_RDF, _RDFS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#"
+_RDF, _RDFS = PREFIXES["rdf"], PREFIXES["rdfs"]
 _EVENT_FIELDS: dict[str, tuple[str, str]] = {
     f"{_RDF}type": ("class", "type"), f"{_RDFS}label": ("value", "label"), f"{_RDFS}comment": ("first", "note"),
     f"{AIK}monetaryAmount": ("amount", "amounts"), f"{AIK}instrument": ("class list", "instruments"),
@@ -146,7 +147,6 @@ _EVENT_FIELDS: dict[str, tuple[str, str]] = {
 }
 """What an event's predicates become on the page: how the value is read, and the key it goes under.
 Any other predicate whose object is an entity or event is a role (``recipient``, ``supplier``...)."""
-_ID_PREFIX = str(ID)
 
 
 def _read_events(store: Store, details: Details, values: str | None = None) -> None:
@@ -165,10 +165,14 @@ def _read_events(store: Store, details: Details, values: str | None = None) -> N
         o = row["o"]
         how, key = _EVENT_FIELDS.get(row["p"], ("role", ""))
         if how == "role":
-            if isinstance(o, str) and o.startswith(_ID_PREFIX):
-                event["roles"][local(row["p"])].append(o[len(_ID_PREFIX):])
-        elif how in ("list", "class list", "text list"):
-            event.setdefault(key, []).append(local(o) if how == "class list" else str(o) if how == "text list" else o)
+            if isinstance(o, str) and o.startswith(_ID):
+                event["roles"][local(row["p"])].append(slug_of(o))
+        elif how == "list":
+            event[key].append(o)
+        elif how == "class list":
+            event[key].append(local(o))
+        elif how == "text list":
+            event.setdefault(key, []).append(str(o))
         elif how == "amount":
             if "v" in row:
                 amount = {"value": _number(row["v"]), "currency": row["cur"]}

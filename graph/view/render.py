@@ -230,8 +230,8 @@ def _event_for_page(event: dict[str, Any], names: dict[str, str]) -> dict[str, A
 
 
 def who_took_part(event: dict[str, Any], names: dict[str, str]) -> str:
-    """Everyone an event names, by role: ``recipient: xAI; lead investor: Valor Equity Partners; arranger: Morgan
-    Stanley``; a node the page does not draw by its slug."""
+    """Everyone an event names, by role, the roles in alphabetical order: ``arranger: Morgan Stanley; recipient:
+    xAI``; a node the page does not draw by its slug."""
     return "; ".join(f"{words(role)}: {', '.join(names.get(s, s) for s in slugs)}" for role, slugs in sorted(event["roles"].items()))
 
 
